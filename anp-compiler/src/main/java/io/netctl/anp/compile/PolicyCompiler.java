@@ -1,0 +1,1466 @@
+package io.netctl.anp.compile;
+
+import io.netctl.anp.api.Action;
+import io.netctl.anp.api.ClusterObject;
+import io.netctl.anp.api.ContainerPort;
+import io.netctl.anp.api.Direction;
+import io.netctl.anp.api.IpAddresses;
+import io.netctl.anp.api.IpAddresses.Family;
+import io.netctl.anp.api.Kind;
+import io.netctl.anp.api.LabelSelector;
+import io.netctl.anp.api.Namespace;
+import io.netctl.anp.api.Node;
+import io.netctl.anp.api.ObjectRef;
+import io.netctl.anp.api.Peer;
+import io.netctl.anp.api.Pod;
+import io.netctl.anp.api.PodSelection;
+import io.netctl.anp.api.Policy;
+import io.netctl.anp.api.PolicyKind;
+import io.netctl.anp.api.PortSpec;
+import io.netctl.anp.api.Protocol;
+import io.netctl.anp.api.Rule;
+import io.netctl.anp.api.Tier;
+import io.netctl.anp.diag.Code;
+import io.netctl.anp.diag.Diagnostic;
+import io.netctl.anp.diag.SourceLocation;
+import io.netctl.ovn.nb.Acl;
+import io.netctl.ovn.nb.AclAction;
+import io.netctl.ovn.nb.AclDirection;
+import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.NbDelta;
+import io.netctl.ovn.nb.NbState;
+import io.netctl.ovn.nb.NbTable;
+import io.netctl.ovn.nb.Ownership;
+import io.netctl.ovn.nb.PortGroup;
+import io.netctl.ovn.nb.RowRef;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Compiles policies into OVN Northbound rows, in full or one event at a time.
+ *
+ * <p>The compiler keeps the cluster it has seen and, for every policy, the pod selections it uses (its subject and
+ * each rule's pod peers). An index from labels to selections finds the few selections a pod's change can affect, so a
+ * pod event touches only the Port_Groups and Address_Sets whose membership it changes, as element deltas, and the ACLs
+ * whose named ports it resolves. The state after any sequence of events equals a full compile of the final input
+ * (a property test checks this).
+ *
+ * <p>Not thread-safe: one caller feeds events.
+ */
+public final class PolicyCompiler {
+
+  /** Compiler options. */
+  public record Options(LspNaming lspNaming, boolean networkPolicy) {
+    public static final Options DEFAULT = new Options(LspNaming.KUBE_OVN, false);
+
+    public Options {
+      Objects.requireNonNull(lspNaming, "lspNaming");
+    }
+  }
+
+  private final Options options;
+
+  // ---- the cluster -------------------------------------------------------------------------------------------------
+  private final Map<String, Namespace> namespaces = new HashMap<>();
+  private final Map<ObjectRef, Pod> pods = new HashMap<>();
+  private final Map<String, Set<ObjectRef>> podsByNamespace = new HashMap<>();
+  private final Map<String, Set<ObjectRef>> podsByLabel = new HashMap<>();
+  private final Map<String, Node> nodes = new TreeMap<>();
+  private final Map<String, SortedSet<String>> domainAddresses = new HashMap<>();
+  private final Map<ObjectRef, Policy> policies = new TreeMap<>();
+  private final Map<ObjectRef, SourceLocation> locations = new HashMap<>();
+
+  // ---- what is compiled --------------------------------------------------------------------------------------------
+  private final Map<ObjectRef, CompiledPolicy> compiled = new HashMap<>();
+  private final UsageIndex usages = new UsageIndex();
+  private final Map<ObjectRef, Set<Usage>> podMemberships = new HashMap<>();
+  private final Set<NodeUsage> nodeUsages = new LinkedHashSet<>();
+  private final Map<String, Integer> domainRefs = new HashMap<>();
+  private final Map<LabelSelector, Set<String>> namespaceSelections = new HashMap<>();
+  private final Map<Tier, Map<ObjectRef, Integer>> tops = new EnumMap<>(Tier.class);
+  private final Map<Tier, List<Diagnostic>> tierDiagnostics = new EnumMap<>(Tier.class);
+
+  // ---- the rows ------------------------------------------------------------------------------------------------------
+  private final Map<String, LivePortGroup> portGroups = new HashMap<>();
+  private final Map<String, LiveAddressSet> addressSets = new HashMap<>();
+  private final Map<String, Acl> acls = new HashMap<>();
+
+  private DeltaRecorder delta = DeltaRecorder.OFF;
+  private final Set<RuleUnit> dirtyRules = new LinkedHashSet<>();
+
+  public PolicyCompiler(Options options) {
+    this.options = Objects.requireNonNull(options, "options");
+    for (Tier t : Tier.values()) {
+      tops.put(t, new HashMap<>());
+      tierDiagnostics.put(t, List.of());
+    }
+  }
+
+  /** Compiles everything at once. */
+  public static CompileResult compile(Collection<? extends ClusterObject> objects, Options options) {
+    PolicyCompiler c = new PolicyCompiler(options);
+    c.load(objects);
+    return new CompileResult(c.state(), c.diagnostics());
+  }
+
+  /**
+   * Loads objects without producing a delta: the cluster first, then the policies, so that each selection is
+   * computed once against the complete cluster. For a fresh compiler; {@link #state()} then holds the full result.
+   */
+  public void load(Collection<? extends ClusterObject> objects) {
+    List<Policy> ps = new ArrayList<>();
+    for (ClusterObject o : objects) {
+      if (o instanceof Policy p) {
+        ps.add(p);
+      } else {
+        upsert(o);
+      }
+    }
+    for (Policy p : ps) {
+      upsert(p);
+    }
+    flushDirtyRules();
+  }
+
+  /** Where an object came from, for diagnostics the compiler itself raises (duplicate priorities). */
+  public void setLocation(ObjectRef ref, SourceLocation at) {
+    locations.put(ref, at);
+  }
+
+  /** Applies one event and returns the change to the desired rows. */
+  public NbDelta apply(ClusterEvent event) {
+    delta = new DeltaRecorder(this::currentRow);
+    try {
+      if (event instanceof ClusterEvent.Upsert u) {
+        upsert(u.object());
+      } else if (event instanceof ClusterEvent.Delete d) {
+        delete(d.ref());
+      } else if (event instanceof ClusterEvent.DomainResolved r) {
+        domainResolved(r.domain(), r.addresses());
+      }
+      flushDirtyRules();
+      return delta.build();
+    } finally {
+      delta = DeltaRecorder.OFF;
+    }
+  }
+
+  /** The whole desired state. */
+  public NbState state() {
+    NbState.Builder b = new NbState.Builder();
+    for (LivePortGroup pg : portGroups.values()) {
+      b.put(pg.row());
+    }
+    for (LiveAddressSet as : addressSets.values()) {
+      b.put(as.row());
+    }
+    for (Acl a : acls.values()) {
+      b.put(a);
+    }
+    return b.build();
+  }
+
+  /** Diagnostics the compiler raises across objects (duplicate priorities, exhausted priority ranges). */
+  public List<Diagnostic> diagnostics() {
+    List<Diagnostic> all = new ArrayList<>();
+    tierDiagnostics.values().forEach(all::addAll);
+    Collections.sort(all);
+    return all;
+  }
+
+  /** The policies currently compiled. */
+  public Collection<Policy> policies() {
+    return Collections.unmodifiableCollection(policies.values());
+  }
+
+  /** ACL priority band top of a policy, if it is programmed (admin and baseline tiers). */
+  public Integer bandTop(ObjectRef policy) {
+    CompiledPolicy cp = compiled.get(policy);
+    return cp == null ? null : cp.top;
+  }
+
+  /** Number of ACLs a policy compiled to, or -1 if it is not compiled. */
+  public int aclCount(ObjectRef policy) {
+    CompiledPolicy cp = compiled.get(policy);
+    if (cp == null) {
+      return -1;
+    }
+    int n = cp.fixedAclKeys.size();
+    for (RuleUnit ru : cp.rules) {
+      n += ru.aclKeys.size();
+    }
+    return n;
+  }
+
+  // ==== dispatch =====================================================================================================
+
+  private void upsert(ClusterObject o) {
+    if (o instanceof Namespace ns) {
+      upsertNamespace(ns);
+    } else if (o instanceof Pod p) {
+      upsertPod(p);
+    } else if (o instanceof Node n) {
+      upsertNode(n);
+    } else if (o instanceof Policy p) {
+      if (p.kind() == PolicyKind.NETWORK_POLICY && !options.networkPolicy()) {
+        return;
+      }
+      policies.put(p.ref(), p);
+      recompilePolicy(p.ref());
+    }
+  }
+
+  private void delete(ObjectRef ref) {
+    switch (ref.kind()) {
+      case NAMESPACE -> deleteNamespace(ref.name());
+      case POD -> deletePod(ref);
+      case NODE -> deleteNode(ref.name());
+      default -> {
+        if (policies.remove(ref) != null) {
+          recompilePolicy(ref);
+        }
+      }
+    }
+  }
+
+  // ==== namespaces ===================================================================================================
+
+  private Namespace namespace(String name) {
+    Namespace ns = namespaces.get(name);
+    return ns != null ? ns : new Namespace(name, Map.of());
+  }
+
+  private void upsertNamespace(Namespace ns) {
+    Namespace old = namespace(ns.name());
+    namespaces.put(ns.name(), ns);
+    namespaceChanged(old, ns);
+  }
+
+  private void deleteNamespace(String name) {
+    Namespace old = namespace(name);
+    namespaces.remove(name);
+    namespaceChanged(old, namespace(name));
+  }
+
+  /** Re-evaluates the namespace selectors whose verdict on this namespace changed, for the namespace's pods. */
+  private void namespaceChanged(Namespace old, Namespace now) {
+    if (old.labels().equals(now.labels())) {
+      return;
+    }
+    namespaceSelections.clear();
+    Set<ObjectRef> nsPods = podsByNamespace.getOrDefault(now.name(), Set.of());
+    for (Map.Entry<LabelSelector, List<Usage>> e : usages.byNamespaceSelector.entrySet()) {
+      boolean was = e.getKey().matches(old.labels());
+      boolean is = e.getKey().matches(now.labels());
+      if (was == is) {
+        continue;
+      }
+      for (Usage u : e.getValue()) {
+        for (ObjectRef pr : nsPods) {
+          Pod p = pods.get(pr);
+          if (!p.selectable()) {
+            continue;
+          }
+          if (is && u.selection.pods().matches(p.labels())) {
+            addMember(u, p);
+          } else if (!is) {
+            removeMember(u, p);
+          }
+        }
+      }
+    }
+  }
+
+  private boolean namespaceMatches(PodSelection sel, String ns) {
+    if (sel.fixedNamespace()) {
+      return sel.namespace().equals(ns);
+    }
+    return selectNamespaces(sel.namespaces()).contains(ns);
+  }
+
+  private Set<String> selectNamespaces(LabelSelector sel) {
+    Set<String> cached = namespaceSelections.get(sel);
+    if (cached != null) {
+      return cached;
+    }
+    Set<String> names = new HashSet<>();
+    Set<String> all = new HashSet<>(namespaces.keySet());
+    all.addAll(podsByNamespace.keySet());
+    for (String n : all) {
+      if (sel.matches(namespace(n).labels())) {
+        names.add(n);
+      }
+    }
+    namespaceSelections.put(sel, names);
+    return names;
+  }
+
+  // ==== pods =========================================================================================================
+
+  private static String labelKey(String k, String v) {
+    return k + '\u0000' + v;
+  }
+
+  private void indexPod(Pod p) {
+    pods.put(p.ref(), p);
+    boolean newNamespace = !podsByNamespace.containsKey(p.namespace());
+    podsByNamespace.computeIfAbsent(p.namespace(), k -> new HashSet<>()).add(p.ref());
+    p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(labelKey(k, v), x -> new HashSet<>()).add(p.ref()));
+    if (newNamespace && !namespaces.containsKey(p.namespace())) {
+      namespaceSelections.clear(); // a namespace known only through its pods joins the selectable set
+    }
+  }
+
+  private void unindexPod(Pod p) {
+    pods.remove(p.ref());
+    Set<ObjectRef> s = podsByNamespace.get(p.namespace());
+    if (s != null) {
+      s.remove(p.ref());
+      if (s.isEmpty()) {
+        podsByNamespace.remove(p.namespace());
+        if (!namespaces.containsKey(p.namespace())) {
+          namespaceSelections.clear();
+        }
+      }
+    }
+    p.labels().forEach((k, v) -> {
+      Set<ObjectRef> l = podsByLabel.get(labelKey(k, v));
+      if (l != null) {
+        l.remove(p.ref());
+        if (l.isEmpty()) {
+          podsByLabel.remove(labelKey(k, v));
+        }
+      }
+    });
+  }
+
+  private void upsertPod(Pod p) {
+    Pod old = pods.get(p.ref());
+    if (p.equals(old)) {
+      return;
+    }
+    if (old != null && onlyLabelsDiffer(old, p)) {
+      relabelPod(old, p);
+      return;
+    }
+    if (old != null) {
+      leaveAll(old);
+      unindexPod(old);
+    }
+    indexPod(p);
+    joinMatching(p);
+  }
+
+  private void deletePod(ObjectRef ref) {
+    Pod old = pods.get(ref);
+    if (old != null) {
+      leaveAll(old);
+      unindexPod(old);
+    }
+  }
+
+  private static boolean onlyLabelsDiffer(Pod a, Pod b) {
+    return a.hostNetwork() == b.hostNetwork()
+        && a.terminated() == b.terminated()
+        && a.ips().equals(b.ips())
+        && a.ports().equals(b.ports())
+        && a.nodeName().equals(b.nodeName());
+  }
+
+  private void leaveAll(Pod p) {
+    Set<Usage> ms = podMemberships.remove(p.ref());
+    if (ms != null) {
+      for (Usage u : ms) {
+        u.members.remove(p.ref());
+        u.unit.memberLeft(p);
+      }
+    }
+  }
+
+  private void joinMatching(Pod p) {
+    if (!p.selectable()) {
+      return;
+    }
+    for (Usage u : usages.candidates(p.labels(), true)) {
+      if (namespaceMatches(u.selection, p.namespace()) && u.selection.pods().matches(p.labels())) {
+        addMember(u, p);
+      }
+    }
+  }
+
+  /** A label change: selections that ignore pod labels keep the pod; the label index finds the others. */
+  private void relabelPod(Pod old, Pod now) {
+    unindexPod(old);
+    indexPod(now);
+    if (!now.selectable()) {
+      return;
+    }
+    Set<Usage> before = podMemberships.getOrDefault(now.ref(), Set.of());
+    Set<Usage> after = new HashSet<>();
+    for (Usage u : before) {
+      if (u.selection.pods().isEmpty()) {
+        after.add(u);
+      }
+    }
+    for (Usage u : usages.candidates(now.labels(), false)) {
+      if (namespaceMatches(u.selection, now.namespace()) && u.selection.pods().matches(now.labels())) {
+        after.add(u);
+      }
+    }
+    for (Usage u : new ArrayList<>(before)) {
+      if (!after.contains(u)) {
+        removeMember(u, old);
+      }
+    }
+    for (Usage u : after) {
+      if (!before.contains(u)) {
+        addMember(u, now);
+      }
+    }
+  }
+
+  private void addMember(Usage u, Pod p) {
+    if (u.members.add(p.ref())) {
+      podMemberships.computeIfAbsent(p.ref(), k -> new HashSet<>()).add(u);
+      u.unit.memberJoined(p);
+    }
+  }
+
+  private void removeMember(Usage u, Pod p) {
+    if (u.members.remove(p.ref())) {
+      Set<Usage> ms = podMemberships.get(p.ref());
+      if (ms != null) {
+        ms.remove(u);
+        if (ms.isEmpty()) {
+          podMemberships.remove(p.ref());
+        }
+      }
+      u.unit.memberLeft(p);
+    }
+  }
+
+  /** The pods a selection matches right now, using the label index. */
+  private List<Pod> select(PodSelection sel) {
+    Set<String> nss =
+        sel.fixedNamespace() ? Set.of(sel.namespace()) : selectNamespaces(sel.namespaces());
+    List<Pod> out = new ArrayList<>();
+    Set<ObjectRef> candidates = null;
+    for (Map.Entry<String, String> e : sel.pods().matchLabels().entrySet()) {
+      Set<ObjectRef> bucket = podsByLabel.getOrDefault(labelKey(e.getKey(), e.getValue()), Set.of());
+      if (candidates == null || bucket.size() < candidates.size()) {
+        candidates = bucket;
+      }
+    }
+    if (candidates != null) {
+      for (ObjectRef r : candidates) {
+        Pod p = pods.get(r);
+        if (p.selectable() && nss.contains(p.namespace()) && sel.pods().matches(p.labels())) {
+          out.add(p);
+        }
+      }
+      return out;
+    }
+    for (String ns : nss) {
+      for (ObjectRef r : podsByNamespace.getOrDefault(ns, Set.of())) {
+        Pod p = pods.get(r);
+        if (p.selectable() && sel.pods().matches(p.labels())) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  // ==== nodes and domain names ====================================================================================
+
+  private void upsertNode(Node n) {
+    Node old = nodes.put(n.name(), n);
+    nodeChanged(old, n);
+  }
+
+  private void deleteNode(String name) {
+    Node old = nodes.remove(name);
+    nodeChanged(old, null);
+  }
+
+  private void nodeChanged(Node old, Node now) {
+    for (NodeUsage nu : nodeUsages) {
+      if (old != null && nu.members.remove(old.name())) {
+        old.addresses().forEach(a -> nu.rule.addressLeft(a));
+      }
+      if (now != null && nu.selector.matches(now.labels())) {
+        nu.members.add(now.name());
+        now.addresses().forEach(a -> nu.rule.addressJoined(a));
+      }
+    }
+  }
+
+  private void domainResolved(String domain, List<String> addresses) {
+    TreeSet<String> canon = new TreeSet<>();
+    for (String a : addresses) {
+      String c = IpAddresses.canonicalAddress(a);
+      if (c != null) {
+        canon.add(c);
+      }
+    }
+    SortedSet<String> old = domainAddresses.put(domain, canon);
+    if (!domainRefs.containsKey(domain)) {
+      return;
+    }
+    for (Family f : Family.values()) {
+      LiveAddressSet as = addressSets.get(Naming.domainAddressSet(domain, f));
+      if (old != null) {
+        for (String a : old) {
+          if (!canon.contains(a) && IpAddresses.familyOf(a) == f) {
+            as.dec(a);
+          }
+        }
+      }
+      for (String a : canon) {
+        if ((old == null || !old.contains(a)) && IpAddresses.familyOf(a) == f) {
+          as.inc(a);
+        }
+      }
+    }
+  }
+
+  private void refDomain(String domain) {
+    int n = domainRefs.merge(domain, 1, Integer::sum);
+    if (n > 1) {
+      return;
+    }
+    for (Family f : Family.values()) {
+      String name = Naming.domainAddressSet(domain, f);
+      delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
+      LiveAddressSet as =
+          new LiveAddressSet(
+              name,
+              Ownership.ids("DomainName", domain, name, "netctl.io/ip-family", f == Family.V4 ? "v4" : "v6"));
+      addressSets.put(name, as);
+      for (String a : domainAddresses.getOrDefault(domain, Collections.emptySortedSet())) {
+        if (IpAddresses.familyOf(a) == f) {
+          as.inc(a);
+        }
+      }
+    }
+  }
+
+  private void unrefDomain(String domain) {
+    int n = domainRefs.merge(domain, -1, Integer::sum);
+    if (n > 0) {
+      return;
+    }
+    domainRefs.remove(domain);
+    for (Family f : Family.values()) {
+      String name = Naming.domainAddressSet(domain, f);
+      delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
+      addressSets.remove(name);
+    }
+  }
+
+  // ==== policies ====================================================================================================
+
+  private void recompilePolicy(ObjectRef ref) {
+    CompiledPolicy old = compiled.remove(ref);
+    if (old != null) {
+      uncompile(old);
+    }
+    Policy p = policies.get(ref);
+    CompiledPolicy now = p == null ? null : compileRows(p);
+    if (now != null) {
+      compiled.put(ref, now);
+    }
+    Tier tier = (p != null ? p : old.policy).kind().tier();
+    if (tier == Tier.NETWORK_POLICY) {
+      if (now != null) {
+        now.top = Priorities.NP_ALLOW;
+        dirtyRules.addAll(now.rules);
+        rebuildFixedAcls(now);
+      }
+    } else {
+      reallocate(tier);
+    }
+  }
+
+  private void uncompile(CompiledPolicy cp) {
+    delta.touch(new RowRef(NbTable.PORT_GROUP, cp.portGroup));
+    unregister(cp.subject);
+    portGroups.remove(cp.portGroup);
+    for (RuleUnit ru : cp.rules) {
+      for (Usage u : ru.usages) {
+        unregister(u);
+      }
+      nodeUsages.removeAll(ru.nodeUsages);
+      for (LiveAddressSet as : ru.addressSets()) {
+        delta.touch(new RowRef(NbTable.ADDRESS_SET, as.name));
+        addressSets.remove(as.name);
+      }
+      for (String d : ru.domains) {
+        unrefDomain(d);
+      }
+      for (String k : ru.aclKeys) {
+        delta.touch(new RowRef(NbTable.ACL, k));
+        acls.remove(k);
+      }
+      ru.aclKeys.clear();
+      dirtyRules.remove(ru);
+      ru.dead = true;
+    }
+    for (String k : cp.fixedAclKeys) {
+      delta.touch(new RowRef(NbTable.ACL, k));
+      acls.remove(k);
+    }
+  }
+
+  private void unregister(Usage u) {
+    usages.remove(u);
+    for (ObjectRef r : u.members) {
+      Set<Usage> ms = podMemberships.get(r);
+      if (ms != null) {
+        ms.remove(u);
+        if (ms.isEmpty()) {
+          podMemberships.remove(r);
+        }
+      }
+    }
+    u.members.clear();
+  }
+
+  private CompiledPolicy compileRows(Policy p) {
+    CompiledPolicy cp = new CompiledPolicy(p, Naming.portGroup(p));
+    String kind = p.ref().kind().kindName();
+    String owner = p.ref().qualifiedName();
+    delta.touch(new RowRef(NbTable.PORT_GROUP, cp.portGroup));
+    LivePortGroup pg = new LivePortGroup(cp.portGroup, Ownership.ids(kind, owner, cp.portGroup));
+    portGroups.put(cp.portGroup, pg);
+    cp.subject = new Usage(p.subject(), new SubjectUnit(cp, pg));
+    register(cp.subject);
+    for (Direction d : Direction.values()) {
+      for (Rule r : p.rules(d)) {
+        cp.rules.add(compileRule(cp, d, r, kind, owner));
+      }
+    }
+    return cp;
+  }
+
+  private RuleUnit compileRule(CompiledPolicy cp, Direction d, Rule r, String kind, String owner) {
+    Policy p = cp.policy;
+    RuleUnit ru = new RuleUnit(cp, d, r);
+    boolean addressPeers = false;
+    for (Peer peer : r.peers()) {
+      if (peer instanceof Peer.Pods || peer instanceof Peer.Nodes) {
+        addressPeers = true;
+      } else if (peer instanceof Peer.Networks nw) {
+        addressPeers |= nw.except().isEmpty();
+      } else if (peer instanceof Peer.DomainNames dn) {
+        ru.domains.addAll(dn.names());
+      } else if (peer instanceof Peer.Any) {
+        ru.matchAll = true;
+      } else if (peer instanceof Peer.Unknown) {
+        // Fail closed: for Deny and Pass the rule matches everything; for Allow this peer adds nothing.
+        ru.matchAll |= r.action() != Action.ALLOW;
+      }
+    }
+    if (addressPeers) {
+      for (Family f : Family.values()) {
+        String name = Naming.ruleAddressSet(p, d, r.index(), f);
+        delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
+        LiveAddressSet as =
+            new LiveAddressSet(
+                name,
+                Ownership.ids(
+                    kind,
+                    owner,
+                    name,
+                    "netctl.io/direction",
+                    d.k8s(),
+                    "netctl.io/rule-index",
+                    String.valueOf(r.index()),
+                    "netctl.io/ip-family",
+                    f == Family.V4 ? "v4" : "v6"));
+        addressSets.put(name, as);
+        if (f == Family.V4) {
+          ru.as4 = as;
+        } else {
+          ru.as6 = as;
+        }
+      }
+    }
+    for (String domain : ru.domains) {
+      refDomain(domain);
+    }
+    for (Peer peer : r.peers()) {
+      if (peer instanceof Peer.Pods pp) {
+        Usage u = new Usage(pp.selection(), ru);
+        ru.usages.add(u);
+        register(u);
+      } else if (peer instanceof Peer.Nodes np) {
+        NodeUsage nu = new NodeUsage(np.selector(), ru);
+        ru.nodeUsages.add(nu);
+        nodeUsages.add(nu);
+        for (Node n : nodes.values()) {
+          if (np.selector().matches(n.labels())) {
+            nu.members.add(n.name());
+            n.addresses().forEach(ru::addressJoined);
+          }
+        }
+      } else if (peer instanceof Peer.Networks nw && nw.except().isEmpty()) {
+        nw.cidrs().forEach(ru::addressJoined);
+      }
+    }
+    return ru;
+  }
+
+  private void register(Usage u) {
+    usages.add(u);
+    for (Pod p : select(u.selection)) {
+      addMember(u, p);
+    }
+  }
+
+  private void reallocate(Tier tier) {
+    List<PriorityAllocator.Request> reqs = new ArrayList<>();
+    Map<ObjectRef, CompiledPolicy> inTier = new HashMap<>();
+    for (CompiledPolicy cp : compiled.values()) {
+      if (cp.policy.kind().tier() == tier) {
+        Policy p = cp.policy;
+        int width = Math.max(1, Math.max(p.ingress().size(), p.egress().size()));
+        int prio = p.kind() == PolicyKind.BASELINE_ADMIN_NETWORK_POLICY ? PriorityAllocator.BANP_PRIORITY : p.priority();
+        reqs.add(new PriorityAllocator.Request(p.ref(), prio, p.kind().ordinal(), width));
+        inTier.put(p.ref(), cp);
+      }
+    }
+    PriorityAllocator.Allocation alloc = PriorityAllocator.allocate(reqs);
+    Map<ObjectRef, Integer> newTops = alloc.tops();
+    for (CompiledPolicy cp : inTier.values()) {
+      Integer top = newTops.get(cp.policy.ref());
+      if (!Objects.equals(top, cp.top) || !cp.aclsBuilt) {
+        cp.top = top;
+        dirtyRules.addAll(cp.rules);
+      }
+    }
+    tops.put(tier, new HashMap<>(newTops));
+    tierDiagnostics.put(tier, tierDiagnostics(tier, reqs, alloc));
+  }
+
+  private List<Diagnostic> tierDiagnostics(
+      Tier tier, List<PriorityAllocator.Request> reqs, PriorityAllocator.Allocation alloc) {
+    List<Diagnostic> out = new ArrayList<>();
+    Map<Integer, List<ObjectRef>> byPriority = new TreeMap<>();
+    for (PriorityAllocator.Request r : reqs) {
+      byPriority.computeIfAbsent(r.priority(), k -> new ArrayList<>()).add(r.ref());
+    }
+    for (Map.Entry<Integer, List<ObjectRef>> e : byPriority.entrySet()) {
+      if (e.getValue().size() < 2) {
+        continue;
+      }
+      List<ObjectRef> same = new ArrayList<>(e.getValue());
+      same.sort(
+          (a, b) -> {
+            int c = Integer.compare(compiled.get(a).policy.kind().ordinal(), compiled.get(b).policy.kind().ordinal());
+            return c != 0 ? c : a.name().compareTo(b.name());
+          });
+      for (ObjectRef r : same) {
+        List<String> others = new ArrayList<>();
+        for (ObjectRef o : same) {
+          if (!o.equals(r)) {
+            others.add(o.toString());
+          }
+        }
+        out.add(
+            Diagnostic.warning(
+                Code.DUPLICATE_PRIORITY,
+                locations.get(r),
+                r,
+                "spec.priority",
+                "priority " + e.getKey() + " is shared with " + String.join(", ", others)
+                    + " in the " + tier.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + " tier; netctl orders them by kind, then name: " + same));
+      }
+    }
+    for (ObjectRef r : alloc.unplaced()) {
+      out.add(
+          Diagnostic.error(
+              Code.PRIORITY_RANGE_EXHAUSTED,
+              locations.get(r),
+              r,
+              "spec",
+              "the tier's rules need more than the " + (PriorityAllocator.HIGH - PriorityAllocator.LOW + 1)
+                  + " ACL priorities OVN offers; this policy is not programmed"));
+    }
+    return out;
+  }
+
+  // ==== ACLs ========================================================================================================
+
+  private void flushDirtyRules() {
+    if (dirtyRules.isEmpty()) {
+      return;
+    }
+    List<RuleUnit> todo = new ArrayList<>(dirtyRules);
+    dirtyRules.clear();
+    for (RuleUnit ru : todo) {
+      if (!ru.dead) {
+        rebuildAcls(ru);
+        ru.owner.aclsBuilt = true;
+      }
+    }
+  }
+
+  private void rebuildAcls(RuleUnit ru) {
+    List<Acl> now = ru.owner.top == null ? List.of() : buildAcls(ru);
+    Set<String> newKeys = new LinkedHashSet<>();
+    for (Acl a : now) {
+      newKeys.add(a.key());
+    }
+    for (String k : ru.aclKeys) {
+      if (!newKeys.contains(k)) {
+        delta.touch(new RowRef(NbTable.ACL, k));
+        acls.remove(k);
+      }
+    }
+    for (Acl a : now) {
+      Acl old = acls.get(a.key());
+      if (!a.equals(old)) {
+        delta.touch(a.ref());
+        acls.put(a.key(), a);
+      }
+    }
+    ru.aclKeys.clear();
+    ru.aclKeys.addAll(newKeys);
+  }
+
+  private void rebuildFixedAcls(CompiledPolicy cp) {
+    Policy p = cp.policy;
+    List<Acl> now = new ArrayList<>();
+    for (Direction d : p.isolates()) {
+      String portSel = portSelector(d, cp.portGroup);
+      String sev = p.logging().severity(Action.DENY);
+      now.add(
+          acl(cp, d, Naming.aclId(p, d, "default-deny"), Naming.aclName(p, d, "deny"), Priorities.NP_DEFAULT_DENY,
+              portSel + " && ip", AclAction.DROP, sev, "netctl.io/rule", "default-deny"));
+      now.add(
+          acl(cp, d, Naming.aclId(p, d, "arp-nd"), Naming.aclName(p, d, "arp"), Priorities.NP_ARP_ND_ALLOW,
+              portSel + " && (arp || nd)", AclAction.ALLOW, null, "netctl.io/rule", "arp-nd"));
+    }
+    for (Acl a : now) {
+      delta.touch(a.ref());
+      acls.put(a.key(), a);
+      cp.fixedAclKeys.add(a.key());
+    }
+  }
+
+  private static String portSelector(Direction d, String pg) {
+    return (d == Direction.INGRESS ? "outport == @" : "inport == @") + pg;
+  }
+
+  private Acl acl(
+      CompiledPolicy cp, Direction d, String id, String name, int priority, String match, AclAction action,
+      String severity, String... extra) {
+    Policy p = cp.policy;
+    String[] ext = new String[extra.length + 2];
+    ext[0] = "netctl.io/direction";
+    ext[1] = d.k8s();
+    System.arraycopy(extra, 0, ext, 2, extra.length);
+    SortedMap<String, String> options = new TreeMap<>();
+    if (d == Direction.EGRESS) {
+      // Egress ACLs see the packet after load balancing, so that a Service's backends match as pods (as in
+      // ovn-kubernetes and Kube-OVN).
+      options.put("apply-after-lb", "true");
+    }
+    String meter = severity == null ? null : p.logging().meter();
+    return new Acl(
+        cp.portGroup,
+        d == Direction.INGRESS ? AclDirection.TO_LPORT : AclDirection.FROM_LPORT,
+        p.kind().tier().ovnTier(),
+        priority,
+        match,
+        action,
+        name,
+        severity != null,
+        severity,
+        meter,
+        options,
+        Ownership.ids(p.ref().kind().kindName(), p.ref().qualifiedName(), id, ext));
+  }
+
+  private List<Acl> buildAcls(RuleUnit ru) {
+    CompiledPolicy cp = ru.owner;
+    Policy p = cp.policy;
+    Rule r = ru.rule;
+    Direction d = ru.direction;
+    String side = d == Direction.INGRESS ? "src" : "dst";
+    String peer = null;
+    if (!ru.matchAll) {
+      List<String> terms = new ArrayList<>();
+      if (ru.as4 != null) {
+        terms.add("ip4." + side + " == $" + ru.as4.name);
+        terms.add("ip6." + side + " == $" + ru.as6.name);
+      }
+      for (String domain : ru.domains) {
+        terms.add("ip4.dst == $" + Naming.domainAddressSet(domain, Family.V4));
+        terms.add("ip6.dst == $" + Naming.domainAddressSet(domain, Family.V6));
+      }
+      for (Peer pe : r.peers()) {
+        if (pe instanceof Peer.Networks nw && !nw.except().isEmpty()) {
+          String f = IpAddresses.familyOf(nw.cidrs().get(0)).ovn();
+          terms.add("(" + f + "." + side + " == " + nw.cidrs().get(0) + " && " + f + "." + side + " != "
+              + set(nw.except()) + ")");
+        }
+      }
+      if (terms.isEmpty()) {
+        return List.of(); // nothing can match: an Allow whose only peers fail closed
+      }
+      peer = terms.size() == 1 ? terms.get(0) : "(" + String.join(" || ", terms) + ")";
+    }
+    String head = portSelector(d, cp.portGroup) + " && " + (peer == null ? "ip" : peer);
+    int priority = p.kind() == PolicyKind.NETWORK_POLICY ? Priorities.NP_ALLOW : cp.top - r.index();
+    AclAction action =
+        switch (r.action()) {
+          case ALLOW -> AclAction.ALLOW_RELATED;
+          case DENY -> AclAction.DROP;
+          case PASS -> AclAction.PASS;
+        };
+    String severity = p.logging().severity(r.action());
+    String name = Naming.aclName(p, d, p.kind() == PolicyKind.NETWORK_POLICY ? "r" + r.index() : String.valueOf(r.index()));
+    String[] extra = r.name().isEmpty()
+        ? new String[] {"netctl.io/rule-index", String.valueOf(r.index())}
+        : new String[] {"netctl.io/rule-index", String.valueOf(r.index()), "netctl.io/rule-name", r.name()};
+    if (r.ports().isEmpty()) {
+      return List.of(acl(cp, d, Naming.aclId(p, d, r.index(), null), name, priority, head, action, severity, extra));
+    }
+    List<Acl> out = new ArrayList<>();
+    Map<Protocol, String> l4 = l4Matches(ru);
+    for (Map.Entry<Protocol, String> e : l4.entrySet()) {
+      out.add(
+          acl(cp, d, Naming.aclId(p, d, r.index(), e.getKey()), name, priority, head + " && " + e.getValue(), action,
+              severity, extra));
+    }
+    return out;
+  }
+
+  /** Per protocol, the destination-port condition of a rule; protocols with nothing to match are absent. */
+  private Map<Protocol, String> l4Matches(RuleUnit ru) {
+    Map<Protocol, TreeSet<Integer>> numbers = new EnumMap<>(Protocol.class);
+    Map<Protocol, TreeSet<String>> ranges = new EnumMap<>(Protocol.class);
+    Set<Protocol> anyPort = java.util.EnumSet.noneOf(Protocol.class);
+    // named: protocol -> (family, port) -> IPs
+    Map<Protocol, TreeMap<String, TreeSet<String>>> named = new EnumMap<>(Protocol.class);
+    List<PortSpec.Named> namedSpecs = new ArrayList<>();
+    for (PortSpec ps : ru.rule.ports()) {
+      if (ps instanceof PortSpec.Number n) {
+        numbers.computeIfAbsent(n.protocol(), k -> new TreeSet<>()).add(n.port());
+      } else if (ps instanceof PortSpec.Range r) {
+        // Sorted by start port: the zero-padded prefix is cut off again below.
+        ranges.computeIfAbsent(r.protocol(), k -> new TreeSet<>())
+            .add(String.format("%05d:%d <= %s.dst <= %d", r.start(), r.start(), r.protocol().ovn(), r.end()));
+      } else if (ps instanceof PortSpec.AnyPort a) {
+        anyPort.add(a.protocol());
+      } else if (ps instanceof PortSpec.Named n) {
+        namedSpecs.add(n);
+      }
+    }
+    if (!namedSpecs.isEmpty()) {
+      for (Pod pod : namedTargets(ru)) {
+        for (ContainerPort cport : pod.ports()) {
+          for (PortSpec.Named n : namedSpecs) {
+            if (!cport.name().equals(n.name()) || (n.protocol() != null && n.protocol() != cport.protocol())) {
+              continue;
+            }
+            for (String ip : pod.ips()) {
+              String f = IpAddresses.familyOf(ip).ovn();
+              named
+                  .computeIfAbsent(cport.protocol(), k -> new TreeMap<>())
+                  .computeIfAbsent(f + " " + String.format("%05d", cport.port()), k -> new TreeSet<>())
+                  .add(ip);
+            }
+          }
+        }
+      }
+    }
+    Map<Protocol, String> out = new EnumMap<>(Protocol.class);
+    for (Protocol proto : Protocol.values()) {
+      if (anyPort.contains(proto)) {
+        out.put(proto, proto.ovn());
+        continue;
+      }
+      List<String> clauses = new ArrayList<>();
+      TreeSet<Integer> nums = numbers.get(proto);
+      if (nums != null) {
+        clauses.add(proto.ovn() + ".dst == " + (nums.size() == 1 ? nums.first().toString() : set(nums)));
+      }
+      TreeSet<String> rs = ranges.get(proto);
+      if (rs != null) {
+        for (String s : rs) {
+          clauses.add(s.substring(s.indexOf(':') + 1));
+        }
+      }
+      TreeMap<String, TreeSet<String>> nm = named.get(proto);
+      if (nm != null) {
+        for (Map.Entry<String, TreeSet<String>> e : nm.entrySet()) {
+          String fam = e.getKey().substring(0, 3);
+          int port = Integer.parseInt(e.getKey().substring(4));
+          TreeSet<String> ips = e.getValue();
+          clauses.add("(" + fam + ".dst == " + (ips.size() == 1 ? ips.first() : set(ips)) + " && " + proto.ovn()
+              + ".dst == " + port + ")");
+        }
+      }
+      if (!clauses.isEmpty()) {
+        out.put(proto, clauses.size() == 1 ? clauses.get(0) : "(" + String.join(" || ", clauses) + ")");
+      }
+    }
+    return out;
+  }
+
+  /** The pods a rule's named ports resolve on: the subject for ingress, the peers for egress, sorted. */
+  private List<Pod> namedTargets(RuleUnit ru) {
+    Collection<ObjectRef> refs = ru.direction == Direction.INGRESS ? ru.owner.subject.members : ru.podCounts.keySet();
+    List<Pod> out = new ArrayList<>();
+    for (ObjectRef r : refs) {
+      out.add(pods.get(r));
+    }
+    out.sort((a, b) -> a.ref().compareTo(b.ref()));
+    return out;
+  }
+
+  private static String set(Collection<?> items) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Object o : items) {
+      sb.append(sb.length() > 1 ? ", " : "").append(o);
+    }
+    return sb.append('}').toString();
+  }
+
+  // ==== rows for the delta recorder =================================================================================
+
+  private io.netctl.ovn.nb.NbRow currentRow(RowRef ref) {
+    return switch (ref.table()) {
+      case PORT_GROUP -> {
+        LivePortGroup pg = portGroups.get(ref.key());
+        yield pg == null ? null : pg.row();
+      }
+      case ADDRESS_SET -> {
+        LiveAddressSet as = addressSets.get(ref.key());
+        yield as == null ? null : as.row();
+      }
+      case ACL -> acls.get(ref.key());
+      default -> null;
+    };
+  }
+
+  // ==== units ========================================================================================================
+
+  /** Something whose rows depend on which pods a selection matches. */
+  private abstract static class Unit {
+    abstract void memberJoined(Pod p);
+
+    abstract void memberLeft(Pod p);
+  }
+
+  /** One use of a pod selection: a policy's subject or one pod peer of a rule. */
+  static final class Usage {
+    final PodSelection selection;
+    final Unit unit;
+    final Set<ObjectRef> members = new HashSet<>();
+
+    Usage(PodSelection selection, Unit unit) {
+      this.selection = selection;
+      this.unit = unit;
+    }
+  }
+
+  private static final class NodeUsage {
+    final LabelSelector selector;
+    final RuleUnit rule;
+    final Set<String> members = new HashSet<>();
+
+    NodeUsage(LabelSelector selector, RuleUnit rule) {
+      this.selector = selector;
+      this.rule = rule;
+    }
+  }
+
+  private static final class CompiledPolicy {
+    final Policy policy;
+    final String portGroup;
+    Usage subject;
+    final List<RuleUnit> rules = new ArrayList<>();
+    final List<String> fixedAclKeys = new ArrayList<>();
+    Integer top;
+    boolean aclsBuilt;
+
+    CompiledPolicy(Policy policy, String portGroup) {
+      this.policy = policy;
+      this.portGroup = portGroup;
+    }
+  }
+
+  private final class SubjectUnit extends Unit {
+    final CompiledPolicy owner;
+    final LivePortGroup pg;
+
+    SubjectUnit(CompiledPolicy owner, LivePortGroup pg) {
+      this.owner = owner;
+      this.pg = pg;
+    }
+
+    @Override
+    void memberJoined(Pod p) {
+      pg.add(options.lspNaming().lspName(p));
+      markIngressNamedPorts();
+    }
+
+    @Override
+    void memberLeft(Pod p) {
+      pg.remove(options.lspNaming().lspName(p));
+      markIngressNamedPorts();
+    }
+
+    private void markIngressNamedPorts() {
+      for (RuleUnit ru : owner.rules) {
+        if (ru.direction == Direction.INGRESS && ru.rule.usesNamedPorts()) {
+          dirtyRules.add(ru);
+        }
+      }
+    }
+  }
+
+  private final class RuleUnit extends Unit {
+    final CompiledPolicy owner;
+    final Direction direction;
+    final Rule rule;
+    final List<Usage> usages = new ArrayList<>();
+    final List<NodeUsage> nodeUsages = new ArrayList<>();
+    final List<String> domains = new ArrayList<>();
+    final Map<ObjectRef, Integer> podCounts = new HashMap<>();
+    final List<String> aclKeys = new ArrayList<>();
+    LiveAddressSet as4;
+    LiveAddressSet as6;
+    boolean matchAll;
+    boolean dead;
+
+    RuleUnit(CompiledPolicy owner, Direction direction, Rule rule) {
+      this.owner = owner;
+      this.direction = direction;
+      this.rule = rule;
+    }
+
+    List<LiveAddressSet> addressSets() {
+      return as4 == null ? List.of() : List.of(as4, as6);
+    }
+
+    void addressJoined(String addr) {
+      if (as4 != null) {
+        (IpAddresses.familyOf(addr) == Family.V4 ? as4 : as6).inc(addr);
+      }
+    }
+
+    void addressLeft(String addr) {
+      if (as4 != null) {
+        (IpAddresses.familyOf(addr) == Family.V4 ? as4 : as6).dec(addr);
+      }
+    }
+
+    @Override
+    void memberJoined(Pod p) {
+      if (podCounts.merge(p.ref(), 1, Integer::sum) == 1) {
+        p.ips().forEach(this::addressJoined);
+        if (direction == Direction.EGRESS && rule.usesNamedPorts()) {
+          dirtyRules.add(this);
+        }
+      }
+    }
+
+    @Override
+    void memberLeft(Pod p) {
+      Integer n = podCounts.get(p.ref());
+      if (n == null) {
+        return;
+      }
+      if (n > 1) {
+        podCounts.put(p.ref(), n - 1);
+        return;
+      }
+      podCounts.remove(p.ref());
+      p.ips().forEach(this::addressLeft);
+      if (direction == Direction.EGRESS && rule.usesNamedPorts()) {
+        dirtyRules.add(this);
+      }
+    }
+  }
+
+  // ==== live rows ===================================================================================================
+
+  private final class LivePortGroup {
+    final String name;
+    final SortedMap<String, String> externalIds;
+    final TreeSet<String> ports = new TreeSet<>();
+    final RowRef ref;
+
+    LivePortGroup(String name, SortedMap<String, String> externalIds) {
+      this.name = name;
+      this.externalIds = externalIds;
+      this.ref = new RowRef(NbTable.PORT_GROUP, name);
+    }
+
+    void add(String lsp) {
+      if (ports.add(lsp)) {
+        delta.memberAdded(ref, lsp);
+      }
+    }
+
+    void remove(String lsp) {
+      if (ports.remove(lsp)) {
+        delta.memberRemoved(ref, lsp);
+      }
+    }
+
+    PortGroup row() {
+      return new PortGroup(name, ports, externalIds);
+    }
+  }
+
+  private final class LiveAddressSet {
+    final String name;
+    final SortedMap<String, String> externalIds;
+    final Map<String, Integer> counts = new HashMap<>();
+    final RowRef ref;
+
+    LiveAddressSet(String name, SortedMap<String, String> externalIds) {
+      this.name = name;
+      this.externalIds = externalIds;
+      this.ref = new RowRef(NbTable.ADDRESS_SET, name);
+    }
+
+    void inc(String a) {
+      if (counts.merge(a, 1, Integer::sum) == 1) {
+        delta.memberAdded(ref, a);
+      }
+    }
+
+    void dec(String a) {
+      Integer n = counts.get(a);
+      if (n == null) {
+        return;
+      }
+      if (n == 1) {
+        counts.remove(a);
+        delta.memberRemoved(ref, a);
+      } else {
+        counts.put(a, n - 1);
+      }
+    }
+
+    AddressSet row() {
+      return new AddressSet(name, new TreeSet<>(counts.keySet()), externalIds);
+    }
+  }
+
+  // ==== the usage index =============================================================================================
+
+  /**
+   * Finds the pod selections a pod's labels can affect. A selection with {@code matchLabels} is filed under one of
+   * its label pairs (a matching pod must carry it); one whose first expression is {@code In} under each of its
+   * values; a selection that ignores pod labels under "all pods"; anything else is scanned.
+   */
+  private static final class UsageIndex {
+    final Map<String, Set<Usage>> byLabel = new HashMap<>();
+    final Set<Usage> allPods = new LinkedHashSet<>();
+    final Set<Usage> scan = new LinkedHashSet<>();
+    /** Non-fixed selections by namespace selector, for namespace label changes. */
+    final Map<LabelSelector, List<Usage>> byNamespaceSelector = new HashMap<>();
+
+    private List<String> keys(LabelSelector s) {
+      if (!s.matchLabels().isEmpty()) {
+        Map.Entry<String, String> e = s.matchLabels().entrySet().iterator().next();
+        return List.of(labelKey(e.getKey(), e.getValue()));
+      }
+      for (LabelSelector.Requirement r : s.matchExpressions()) {
+        if (r.operator() == LabelSelector.Operator.IN) {
+          List<String> ks = new ArrayList<>();
+          for (String v : r.values()) {
+            ks.add(labelKey(r.key(), v));
+          }
+          return ks;
+        }
+      }
+      return null;
+    }
+
+    void add(Usage u) {
+      LabelSelector ps = u.selection.pods();
+      if (ps.isEmpty()) {
+        allPods.add(u);
+      } else {
+        List<String> ks = keys(ps);
+        if (ks == null) {
+          scan.add(u);
+        } else {
+          for (String k : ks) {
+            byLabel.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(u);
+          }
+        }
+      }
+      if (!u.selection.fixedNamespace()) {
+        byNamespaceSelector.computeIfAbsent(u.selection.namespaces(), k -> new ArrayList<>()).add(u);
+      }
+    }
+
+    void remove(Usage u) {
+      LabelSelector ps = u.selection.pods();
+      if (ps.isEmpty()) {
+        allPods.remove(u);
+      } else {
+        List<String> ks = keys(ps);
+        if (ks == null) {
+          scan.remove(u);
+        } else {
+          for (String k : ks) {
+            Set<Usage> s = byLabel.get(k);
+            if (s != null) {
+              s.remove(u);
+              if (s.isEmpty()) {
+                byLabel.remove(k);
+              }
+            }
+          }
+        }
+      }
+      if (!u.selection.fixedNamespace()) {
+        List<Usage> l = byNamespaceSelector.get(u.selection.namespaces());
+        if (l != null) {
+          l.remove(u);
+          if (l.isEmpty()) {
+            byNamespaceSelector.remove(u.selection.namespaces());
+          }
+        }
+      }
+    }
+
+    /** Selections that may match a pod with these labels ({@code withAllPods}: include label-blind ones). */
+    Set<Usage> candidates(Map<String, String> labels, boolean withAllPods) {
+      Set<Usage> out = new LinkedHashSet<>();
+      if (withAllPods) {
+        out.addAll(allPods);
+      }
+      out.addAll(scan);
+      for (Map.Entry<String, String> e : labels.entrySet()) {
+        Set<Usage> s = byLabel.get(labelKey(e.getKey(), e.getValue()));
+        if (s != null) {
+          out.addAll(s);
+        }
+      }
+      return out;
+    }
+  }
+
+  // ==== delta recording =============================================================================================
+
+  /**
+   * Collects one event's change. Rows rebuilt whole are "touched" before their first modification and diffed at the
+   * end; membership changes of rows that were not touched are accumulated element by element.
+   */
+  private static class DeltaRecorder {
+    static final DeltaRecorder OFF = new DeltaRecorder(null);
+
+    private final Function<RowRef, io.netctl.ovn.nb.NbRow> current;
+    private final Map<RowRef, Optional> touched = new LinkedHashMap<>();
+    private final Map<RowRef, TreeSet<String>[]> members = new LinkedHashMap<>();
+
+    DeltaRecorder(Function<RowRef, io.netctl.ovn.nb.NbRow> current) {
+      this.current = current;
+    }
+
+    /** A holder that can hold null. */
+    private record Optional(io.netctl.ovn.nb.NbRow row) {}
+
+    void touch(RowRef ref) {
+      if (current == null || touched.containsKey(ref)) {
+        return;
+      }
+      TreeSet<String>[] m = members.remove(ref);
+      io.netctl.ovn.nb.NbRow before = current.apply(ref);
+      if (m != null && before != null) {
+        before = unapply(before, m); // the row as it was at the start of the event
+      }
+      touched.put(ref, new Optional(before));
+    }
+
+    private static io.netctl.ovn.nb.NbRow unapply(io.netctl.ovn.nb.NbRow row, TreeSet<String>[] m) {
+      if (row instanceof AddressSet as) {
+        TreeSet<String> s = new TreeSet<>(as.addresses());
+        s.removeAll(m[0]);
+        s.addAll(m[1]);
+        return as.withAddresses(s);
+      }
+      PortGroup pg = (PortGroup) row;
+      TreeSet<String> s = new TreeSet<>(pg.ports());
+      s.removeAll(m[0]);
+      s.addAll(m[1]);
+      return pg.withPorts(s);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TreeSet<String>[] acc(RowRef ref) {
+      return members.computeIfAbsent(ref, k -> new TreeSet[] {new TreeSet<String>(), new TreeSet<String>()});
+    }
+
+    void memberAdded(RowRef ref, String e) {
+      if (current == null || touched.containsKey(ref)) {
+        return;
+      }
+      TreeSet<String>[] a = acc(ref);
+      if (!a[1].remove(e)) {
+        a[0].add(e);
+      }
+    }
+
+    void memberRemoved(RowRef ref, String e) {
+      if (current == null || touched.containsKey(ref)) {
+        return;
+      }
+      TreeSet<String>[] a = acc(ref);
+      if (!a[0].remove(e)) {
+        a[1].add(e);
+      }
+    }
+
+    NbDelta build() {
+      NbState.Builder before = new NbState.Builder();
+      NbState.Builder after = new NbState.Builder();
+      for (Map.Entry<RowRef, Optional> e : touched.entrySet()) {
+        if (e.getValue().row() != null) {
+          before.put(e.getValue().row());
+        }
+        io.netctl.ovn.nb.NbRow now = current.apply(e.getKey());
+        if (now != null) {
+          after.put(now);
+        }
+      }
+      NbDelta structural = NbState.diff(before.build(), after.build());
+      List<io.netctl.ovn.nb.MemberChange> mc = new ArrayList<>(structural.memberChanges());
+      for (Map.Entry<RowRef, TreeSet<String>[]> e : new TreeMap<>(members).entrySet()) {
+        io.netctl.ovn.nb.MemberChange m = new io.netctl.ovn.nb.MemberChange(e.getKey(), e.getValue()[0], e.getValue()[1]);
+        if (!m.isEmpty()) {
+          mc.add(m);
+        }
+      }
+      return new NbDelta(structural.upserts(), structural.deletes(), mc);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.netctl.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code netctl} command. */
+@Command(
+    name = "netctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Network data-plane control for Kubernetes on OVN.",
+    subcommands = {CompileCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit code when any input has an error diagnostic. */
+  public static final int EXIT_INVALID_INPUT = 2;
+  /** Exit code on an unexpected failure. */
+  public static final int EXIT_FAILURE = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cl = commandLine();
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          cmd.getErr().println("netctl: " + ex);
+          ex.printStackTrace(cmd.getErr());
+          return EXIT_FAILURE;
+        });
+    cl.setExitCodeExceptionMapper(ex -> EXIT_FAILURE);
+    return cl;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"netctl " + (v == null ? "dev" : v)};
+    }
+  }
+}

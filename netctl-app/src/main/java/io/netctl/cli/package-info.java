@@ -1,0 +1,2 @@
+/** The {@code netctl} command line. */
+package io.netctl.cli;

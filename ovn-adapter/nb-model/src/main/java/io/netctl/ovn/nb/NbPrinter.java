@@ -1,0 +1,288 @@
+package io.netctl.ovn.nb;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Prints a desired state as JSON, YAML or an {@code ovn-nbctl} script. Output is a pure function of the state: the
+ * same rows always print the same bytes.
+ */
+public final class NbPrinter {
+  /** How many rows one {@code ovn-nbctl} invocation creates: keeps each command line far below ARG_MAX. */
+  static final int NBCTL_BATCH = 500;
+
+  private NbPrinter() {}
+
+  // ---- JSON ---------------------------------------------------------------------------------------------------------
+
+  public static String json(NbState s) {
+    StringBuilder sb = new StringBuilder("{\n");
+    table(sb, "Port_Group", s.portGroups().values(), NbPrinter::portGroupFields, true);
+    table(sb, "Address_Set", s.addressSets().values(), NbPrinter::addressSetFields, true);
+    table(sb, "ACL", s.acls().values(), NbPrinter::aclFields, false);
+    return sb.append("}\n").toString();
+  }
+
+  private interface Fields<R> {
+    List<Map.Entry<String, Object>> of(R row);
+  }
+
+  private static <R> void table(StringBuilder sb, String name, Collection<R> rows, Fields<R> f, boolean comma) {
+    sb.append("  ").append(quote(name)).append(": [");
+    int i = 0;
+    for (R r : rows) {
+      sb.append(i++ == 0 ? "\n" : ",\n").append("    {");
+      int j = 0;
+      for (Map.Entry<String, Object> e : f.of(r)) {
+        sb.append(j++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ");
+        value(sb, e.getValue());
+      }
+      sb.append('}');
+    }
+    sb.append(rows.isEmpty() ? "]" : "\n  ]").append(comma ? ",\n" : "\n");
+  }
+
+  private static void value(StringBuilder sb, Object v) {
+    if (v == null) {
+      sb.append("null");
+    } else if (v instanceof String s) {
+      sb.append(quote(s));
+    } else if (v instanceof Number || v instanceof Boolean) {
+      sb.append(v);
+    } else if (v instanceof Map<?, ?> m) {
+      sb.append('{');
+      int i = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        sb.append(i++ == 0 ? "" : ", ").append(quote(String.valueOf(e.getKey()))).append(": ");
+        value(sb, e.getValue());
+      }
+      sb.append('}');
+    } else if (v instanceof Collection<?> c) {
+      sb.append('[');
+      int i = 0;
+      for (Object o : c) {
+        sb.append(i++ == 0 ? "" : ", ");
+        value(sb, o);
+      }
+      sb.append(']');
+    } else {
+      throw new IllegalArgumentException("cannot print " + v.getClass());
+    }
+  }
+
+  /** JSON string literal (also a valid YAML double-quoted scalar). */
+  public static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\t' -> sb.append("\\t");
+        case '\r' -> sb.append("\\r");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  private static List<Map.Entry<String, Object>> portGroupFields(PortGroup pg) {
+    return List.of(Map.entry("name", pg.name()), Map.entry("ports", pg.ports()), Map.entry("external_ids", pg.externalIds()));
+  }
+
+  private static List<Map.Entry<String, Object>> addressSetFields(AddressSet as) {
+    return List.of(
+        Map.entry("name", as.name()), Map.entry("addresses", as.addresses()), Map.entry("external_ids", as.externalIds()));
+  }
+
+  private static List<Map.Entry<String, Object>> aclFields(Acl a) {
+    List<Map.Entry<String, Object>> l = new ArrayList<>();
+    l.add(Map.entry("port_group", a.portGroup()));
+    l.add(Map.entry("tier", a.tier()));
+    l.add(Map.entry("direction", a.direction().wireName()));
+    l.add(Map.entry("priority", a.priority()));
+    l.add(Map.entry("match", a.match()));
+    l.add(Map.entry("action", a.action().wireName()));
+    l.add(Map.entry("name", a.name() == null ? "" : a.name()));
+    l.add(Map.entry("log", a.log()));
+    if (a.severity() != null) {
+      l.add(Map.entry("severity", a.severity()));
+    }
+    if (a.meter() != null) {
+      l.add(Map.entry("meter", a.meter()));
+    }
+    l.add(Map.entry("options", a.options()));
+    l.add(Map.entry("external_ids", a.externalIds()));
+    return l;
+  }
+
+  // ---- YAML ---------------------------------------------------------------------------------------------------------
+
+  public static String yaml(NbState s) {
+    StringBuilder sb = new StringBuilder();
+    yamlTable(sb, "Port_Group", s.portGroups().values(), NbPrinter::portGroupFields);
+    yamlTable(sb, "Address_Set", s.addressSets().values(), NbPrinter::addressSetFields);
+    yamlTable(sb, "ACL", s.acls().values(), NbPrinter::aclFields);
+    return sb.toString();
+  }
+
+  private static <R> void yamlTable(StringBuilder sb, String name, Collection<R> rows, Fields<R> f) {
+    sb.append(name).append(':');
+    if (rows.isEmpty()) {
+      sb.append(" []\n");
+      return;
+    }
+    sb.append('\n');
+    for (R r : rows) {
+      boolean first = true;
+      for (Map.Entry<String, Object> e : f.of(r)) {
+        sb.append(first ? "- " : "  ").append(e.getKey()).append(':');
+        first = false;
+        Object v = e.getValue();
+        if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+          sb.append('\n');
+          for (Map.Entry<?, ?> me : m.entrySet()) {
+            sb.append("    ").append(quote(String.valueOf(me.getKey()))).append(": ");
+            value(sb, me.getValue());
+            sb.append('\n');
+          }
+        } else if (v instanceof Collection<?> c && !c.isEmpty()) {
+          sb.append('\n');
+          for (Object o : c) {
+            sb.append("  - ");
+            value(sb, o);
+            sb.append('\n');
+          }
+        } else {
+          sb.append(' ');
+          value(sb, v);
+          sb.append('\n');
+        }
+      }
+    }
+  }
+
+  // ---- ovn-nbctl ----------------------------------------------------------------------------------------------------
+
+  /**
+   * A POSIX shell script that creates the rows with {@code ovn-nbctl}: Port_Groups first (their member ports are
+   * named, so the logical switch ports must exist), then each group's Address_Sets and ACLs in batches of
+   * {@value #NBCTL_BATCH} rows per invocation. It expects none of the rows to exist yet; {@code netctl apply}
+   * reconciles a database that already has some.
+   */
+  public static String nbctl(NbState s) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("#!/bin/sh\n")
+        .append("# Generated by netctl: ")
+        .append(s.portGroups().size()).append(" Port_Groups, ")
+        .append(s.addressSets().size()).append(" Address_Sets, ")
+        .append(s.acls().size()).append(" ACLs.\n")
+        .append("# Creates the rows in a Northbound database that has none of them yet; `netctl apply` reconciles one\n")
+        .append("# that has. The logical switch ports named in the Port_Groups must exist. ovn-nbctl finds the database\n")
+        .append("# through OVN_NB_DB; set NBCTL to run another binary or add options, e.g. NBCTL='ovn-nbctl --db=tcp:...'.\n")
+        .append("set -eu\n")
+        .append("NBCTL=${NBCTL:-ovn-nbctl}\n");
+    List<String> cmds = new ArrayList<>();
+    for (PortGroup pg : s.portGroups().values()) {
+      StringBuilder c = new StringBuilder("pg-add ").append(shq(pg.name()));
+      for (String p : pg.ports()) {
+        c.append(' ').append(shq(p));
+      }
+      cmds.add(c.toString());
+      cmds.add("set Port_Group " + shq(pg.name()) + externalIds(pg.externalIds()));
+    }
+    flush(sb, cmds);
+    for (AddressSet as : s.addressSets().values()) {
+      StringBuilder c = new StringBuilder("create Address_Set name=").append(shq(ovsdbQuote(as.name())));
+      c.append(" addresses=").append(shq(ovsdbSet(as.addresses())));
+      c.append(externalIds(as.externalIds()));
+      cmds.add(c.toString());
+      if (cmds.size() >= NBCTL_BATCH) {
+        flush(sb, cmds);
+      }
+    }
+    flush(sb, cmds);
+    int n = 0;
+    for (Acl a : s.acls().values()) {
+      String id = "@acl" + n++;
+      StringBuilder c = new StringBuilder("--id=").append(id).append(" create ACL");
+      c.append(" direction=").append(a.direction().wireName());
+      c.append(" tier=").append(a.tier());
+      c.append(" priority=").append(a.priority());
+      c.append(" match=").append(shq(ovsdbQuote(a.match())));
+      c.append(" action=").append(a.action().wireName());
+      if (a.name() != null) {
+        c.append(" name=").append(shq(ovsdbQuote(a.name())));
+      }
+      if (a.log()) {
+        c.append(" log=true");
+      }
+      if (a.severity() != null) {
+        c.append(" severity=").append(a.severity());
+      }
+      if (a.meter() != null) {
+        c.append(" meter=").append(shq(ovsdbQuote(a.meter())));
+      }
+      for (Map.Entry<String, String> e : a.options().entrySet()) {
+        c.append(" options:").append(shq(ovsdbQuote(e.getKey()) + "=" + ovsdbQuote(e.getValue())));
+      }
+      c.append(externalIds(a.externalIds()));
+      cmds.add(c.toString());
+      cmds.add("add Port_Group " + shq(a.portGroup()) + " acls " + id);
+      if (cmds.size() >= NBCTL_BATCH) {
+        flush(sb, cmds);
+        n = 0;
+      }
+    }
+    flush(sb, cmds);
+    return sb.toString();
+  }
+
+  private static void flush(StringBuilder sb, List<String> cmds) {
+    if (cmds.isEmpty()) {
+      return;
+    }
+    sb.append("$NBCTL");
+    for (String c : cmds) {
+      sb.append(" \\\n  -- ").append(c);
+    }
+    sb.append('\n');
+    cmds.clear();
+  }
+
+  private static String externalIds(SortedMap<String, String> ids) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : ids.entrySet()) {
+      sb.append(" external_ids:").append(shq(ovsdbQuote(e.getKey()) + "=" + ovsdbQuote(e.getValue())));
+    }
+    return sb.toString();
+  }
+
+  private static String ovsdbSet(Collection<String> items) {
+    StringBuilder sb = new StringBuilder("[");
+    for (String s : items) {
+      sb.append(sb.length() > 1 ? "," : "").append(ovsdbQuote(s));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** An OVSDB string atom as ovs-vsctl/ovn-nbctl parse it: double-quoted, with C escapes. */
+  static String ovsdbQuote(String s) {
+    return quote(s);
+  }
+
+  /** A single-quoted shell word. */
+  static String shq(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+}

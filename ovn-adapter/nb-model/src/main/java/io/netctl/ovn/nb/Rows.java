@@ -1,0 +1,35 @@
+package io.netctl.ovn.nb;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Defensive copies for the row records. */
+final class Rows {
+  private Rows() {}
+
+  static SortedMap<String, String> map(Map<String, String> m) {
+    if (m instanceof SortedMap<String, String> s && isUnmodifiable(s)) {
+      return s;
+    }
+    return Collections.unmodifiableSortedMap(new TreeMap<>(m));
+  }
+
+  static SortedSet<String> set(Collection<String> c) {
+    if (c instanceof SortedSet<String> s && isUnmodifiable(s)) {
+      return s;
+    }
+    return Collections.unmodifiableSortedSet(new TreeSet<>(c));
+  }
+
+  private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_SET = Collections.unmodifiableSortedSet(new TreeSet<>()).getClass();
+
+  private static boolean isUnmodifiable(Object o) {
+    return o.getClass() == UNMODIFIABLE_MAP || o.getClass() == UNMODIFIABLE_SET;
+  }
+}
