@@ -259,10 +259,12 @@ public final class PolicyCompiler {
 
   /** Re-evaluates the namespace selectors whose verdict on this namespace changed, for the namespace's pods. */
   private void namespaceChanged(Namespace old, Namespace now) {
+    // The cached selections cover the namespaces known so far; a namespace event may add one, so drop them all
+    // (namespace events are rare, and the next lookup recomputes what it needs).
+    namespaceSelections.clear();
     if (old.labels().equals(now.labels())) {
       return;
     }
-    namespaceSelections.clear();
     Set<ObjectRef> nsPods = podsByNamespace.getOrDefault(now.name(), Set.of());
     for (Map.Entry<LabelSelector, List<Usage>> e : usages.byNamespaceSelector.entrySet()) {
       boolean was = e.getKey().matches(old.labels());
