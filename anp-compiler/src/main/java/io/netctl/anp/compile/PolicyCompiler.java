@@ -587,15 +587,21 @@ public final class PolicyCompiler {
     if (now != null) {
       compiled.put(ref, now);
     }
-    Tier tier = (p != null ? p : old.policy).kind().tier();
-    if (tier == Tier.NETWORK_POLICY) {
-      if (now != null) {
+    Set<Tier> tiers = java.util.EnumSet.noneOf(Tier.class);
+    if (old != null) {
+      tiers.add(old.policy.kind().tier()); // a ClusterNetworkPolicy may change tier: its old one closes ranks
+    }
+    if (now != null) {
+      tiers.add(now.policy.kind().tier());
+    }
+    for (Tier tier : tiers) {
+      if (tier != Tier.NETWORK_POLICY) {
+        reallocate(tier);
+      } else if (now != null) {
         now.top = Priorities.NP_ALLOW;
         dirtyRules.addAll(now.rules);
         rebuildFixedAcls(now);
       }
-    } else {
-      reallocate(tier);
     }
   }
 
