@@ -29,6 +29,18 @@ public record ObjectRef(Kind kind, String namespace, String name) implements Com
     return namespace.isEmpty() ? name : namespace + "/" + name;
   }
 
+  /** Spreads the hash: names such as {@code pod-1005} in {@code ns-5} make the default record hash collide. */
+  @Override
+  public int hashCode() {
+    int h = (namespace.hashCode() * 0x9E3779B1 + name.hashCode()) * 0x85EBCA6B + kind.ordinal();
+    return h ^ (h >>> 15);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectRef r && kind == r.kind && name.equals(r.name) && namespace.equals(r.namespace);
+  }
+
   @Override
   public int compareTo(ObjectRef o) {
     return ORDER.compare(this, o);

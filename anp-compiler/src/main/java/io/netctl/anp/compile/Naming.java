@@ -34,7 +34,17 @@ public final class Naming {
   }
 
   public static String ruleAddressSet(Policy p, Direction d, int ruleIndex, Family f) {
-    return policyBase(p) + "_" + d.shortName() + ruleIndex + "_" + (f == Family.V4 ? "v4" : "v6");
+    return ruleAddressSet(policyBase(p), d, ruleIndex, f);
+  }
+
+  /** The Address_Set of a rule's peers, from the policy's {@link #policyBase}. */
+  static String ruleAddressSet(String base, Direction d, int ruleIndex, Family f) {
+    return base + "_" + d.shortName() + ruleIndex + "_" + (f == Family.V4 ? "v4" : "v6");
+  }
+
+  /** The Address_Set of the pods on which a rule's named ports resolve to one protocol and port. */
+  static String namedPortAddressSet(String base, Direction d, int ruleIndex, Protocol proto, int port, Family f) {
+    return base + "_" + d.shortName() + ruleIndex + "_" + proto.ovn() + port + "_" + (f == Family.V4 ? "v4" : "v6");
   }
 
   public static String domainAddressSet(String domain, Family f) {
@@ -75,12 +85,19 @@ public final class Naming {
     return sb.toString();
   }
 
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+  /** First 32 bits of SHA-256, in hex: stable across versions and platforms. */
   static String hash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] d = SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(d, 0, 4);
   }
 }

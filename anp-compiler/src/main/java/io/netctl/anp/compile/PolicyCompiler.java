@@ -34,6 +34,7 @@ import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.nb.PortGroup;
 import io.netctl.ovn.nb.RowRef;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -78,8 +79,10 @@ public final class PolicyCompiler {
   // ---- the cluster -------------------------------------------------------------------------------------------------
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<ObjectRef, Pod> pods = new HashMap<>();
-  private final Map<String, Set<ObjectRef>> podsByNamespace = new HashMap<>();
-  private final Map<String, Set<ObjectRef>> podsByLabel = new HashMap<>();
+  /** Pod ids by namespace and by label pair; with {@link #selectablePods} they make selection a few bit-set ops. */
+  private final Map<String, BitSet> podsByNamespace = new HashMap<>();
+  private final Map<String, BitSet> podsByLabel = new HashMap<>();
+  private final BitSet selectablePods = new BitSet();
   private final Map<String, Node> nodes = new TreeMap<>();
   private final Map<String, SortedSet<String>> domainAddresses = new HashMap<>();
   private final Map<ObjectRef, Policy> policies = new TreeMap<>();
@@ -88,10 +91,19 @@ public final class PolicyCompiler {
   // ---- what is compiled --------------------------------------------------------------------------------------------
   private final Map<ObjectRef, CompiledPolicy> compiled = new HashMap<>();
   private final UsageIndex usages = new UsageIndex();
-  private final Map<ObjectRef, Set<Usage>> podMemberships = new HashMap<>();
+  // Pods and selections get small int ids so that memberships are bit sets: a selection's pods, a pod's selections.
+  private final Map<ObjectRef, Integer> podIds = new HashMap<>();
+  private final ArrayList<Pod> podById = new ArrayList<>();
+  private final java.util.ArrayDeque<Integer> freePodIds = new java.util.ArrayDeque<>();
+  private final ArrayList<BitSet> usagesByPod = new ArrayList<>();
+  private final ArrayList<Usage> usageById = new ArrayList<>();
+  private final java.util.ArrayDeque<Integer> freeUsageIds = new java.util.ArrayDeque<>();
+  private boolean bulk;
   private final Set<NodeUsage> nodeUsages = new LinkedHashSet<>();
   private final Map<String, Integer> domainRefs = new HashMap<>();
   private final Map<LabelSelector, Set<String>> namespaceSelections = new HashMap<>();
+  /** Pod ids in the namespaces a selector matches; dropped whenever a pod or namespace changes. */
+  private final Map<LabelSelector, BitSet> namespacePods = new HashMap<>();
   private final Map<Tier, Map<ObjectRef, Integer>> tops = new EnumMap<>(Tier.class);
   private final Map<Tier, List<Diagnostic>> tierDiagnostics = new EnumMap<>(Tier.class);
 
@@ -131,9 +143,16 @@ public final class PolicyCompiler {
         upsert(o);
       }
     }
-    for (Policy p : ps) {
-      upsert(p);
+    bulk = true; // allocate priorities once at the end, not once per policy
+    try {
+      for (Policy p : ps) {
+        upsert(p);
+      }
+    } finally {
+      bulk = false;
     }
+    reallocate(Tier.ADMIN);
+    reallocate(Tier.BASELINE);
     flushDirtyRules();
   }
 
@@ -262,10 +281,11 @@ public final class PolicyCompiler {
     // The cached selections cover the namespaces known so far; a namespace event may add one, so drop them all
     // (namespace events are rare, and the next lookup recomputes what it needs).
     namespaceSelections.clear();
+    namespacePods.clear();
     if (old.labels().equals(now.labels())) {
       return;
     }
-    Set<ObjectRef> nsPods = podsByNamespace.getOrDefault(now.name(), Set.of());
+    BitSet nsPods = podsByNamespace.getOrDefault(now.name(), new BitSet());
     for (Map.Entry<LabelSelector, List<Usage>> e : usages.byNamespaceSelector.entrySet()) {
       boolean was = e.getKey().matches(old.labels());
       boolean is = e.getKey().matches(now.labels());
@@ -273,15 +293,15 @@ public final class PolicyCompiler {
         continue;
       }
       for (Usage u : e.getValue()) {
-        for (ObjectRef pr : nsPods) {
-          Pod p = pods.get(pr);
+        for (int id = nsPods.nextSetBit(0); id >= 0; id = nsPods.nextSetBit(id + 1)) {
+          Pod p = podById.get(id);
           if (!p.selectable()) {
             continue;
           }
           if (is && u.selection.pods().matches(p.labels())) {
-            addMember(u, p);
+            addMember(u, id, p);
           } else if (!is) {
-            removeMember(u, p);
+            removeMember(u, id, p);
           }
         }
       }
@@ -318,21 +338,54 @@ public final class PolicyCompiler {
     return k + '\u0000' + v;
   }
 
+  private int podId(ObjectRef ref) {
+    Integer id = podIds.get(ref);
+    if (id != null) {
+      return id;
+    }
+    int n;
+    if (freePodIds.isEmpty()) {
+      n = podById.size();
+      podById.add(null);
+      usagesByPod.add(new BitSet());
+    } else {
+      n = freePodIds.pop();
+    }
+    podIds.put(ref, n);
+    return n;
+  }
+
+  private void releasePodId(ObjectRef ref) {
+    Integer id = podIds.remove(ref);
+    if (id != null) {
+      podById.set(id, null);
+      usagesByPod.get(id).clear();
+      freePodIds.push(id);
+    }
+  }
+
   private void indexPod(Pod p) {
+    namespacePods.clear();
+    int id = podId(p.ref());
+    podById.set(id, p);
     pods.put(p.ref(), p);
+    selectablePods.set(id, p.selectable());
     boolean newNamespace = !podsByNamespace.containsKey(p.namespace());
-    podsByNamespace.computeIfAbsent(p.namespace(), k -> new HashSet<>()).add(p.ref());
-    p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(labelKey(k, v), x -> new HashSet<>()).add(p.ref()));
+    podsByNamespace.computeIfAbsent(p.namespace(), k -> new BitSet()).set(id);
+    p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(labelKey(k, v), x -> new BitSet()).set(id));
     if (newNamespace && !namespaces.containsKey(p.namespace())) {
       namespaceSelections.clear(); // a namespace known only through its pods joins the selectable set
     }
   }
 
   private void unindexPod(Pod p) {
+    namespacePods.clear();
+    int id = podIds.get(p.ref());
     pods.remove(p.ref());
-    Set<ObjectRef> s = podsByNamespace.get(p.namespace());
+    selectablePods.clear(id);
+    BitSet s = podsByNamespace.get(p.namespace());
     if (s != null) {
-      s.remove(p.ref());
+      s.clear(id);
       if (s.isEmpty()) {
         podsByNamespace.remove(p.namespace());
         if (!namespaces.containsKey(p.namespace())) {
@@ -341,9 +394,9 @@ public final class PolicyCompiler {
       }
     }
     p.labels().forEach((k, v) -> {
-      Set<ObjectRef> l = podsByLabel.get(labelKey(k, v));
+      BitSet l = podsByLabel.get(labelKey(k, v));
       if (l != null) {
-        l.remove(p.ref());
+        l.clear(id);
         if (l.isEmpty()) {
           podsByLabel.remove(labelKey(k, v));
         }
@@ -373,6 +426,7 @@ public final class PolicyCompiler {
     if (old != null) {
       leaveAll(old);
       unindexPod(old);
+      releasePodId(ref);
     }
   }
 
@@ -385,13 +439,14 @@ public final class PolicyCompiler {
   }
 
   private void leaveAll(Pod p) {
-    Set<Usage> ms = podMemberships.remove(p.ref());
-    if (ms != null) {
-      for (Usage u : ms) {
-        u.members.remove(p.ref());
-        u.unit.memberLeft(p);
-      }
+    int id = podIds.get(p.ref());
+    BitSet ms = usagesByPod.get(id);
+    for (int uid = ms.nextSetBit(0); uid >= 0; uid = ms.nextSetBit(uid + 1)) {
+      Usage u = usageById.get(uid);
+      u.members.clear(id);
+      u.unit.memberLeft(p, id, u);
     }
+    ms.clear();
   }
 
   private void joinMatching(Pod p) {
@@ -400,7 +455,7 @@ public final class PolicyCompiler {
     }
     for (Usage u : usages.candidates(p.labels(), true)) {
       if (namespaceMatches(u.selection, p.namespace()) && u.selection.pods().matches(p.labels())) {
-        addMember(u, p);
+        addMember(u, podIds.get(p.ref()), p);
       }
     }
   }
@@ -412,80 +467,81 @@ public final class PolicyCompiler {
     if (!now.selectable()) {
       return;
     }
-    Set<Usage> before = podMemberships.getOrDefault(now.ref(), Set.of());
-    Set<Usage> after = new HashSet<>();
-    for (Usage u : before) {
-      if (u.selection.pods().isEmpty()) {
-        after.add(u);
+    BitSet before = (BitSet) usagesByPod.get(podIds.get(now.ref())).clone();
+    BitSet after = new BitSet();
+    for (int uid = before.nextSetBit(0); uid >= 0; uid = before.nextSetBit(uid + 1)) {
+      if (usageById.get(uid).selection.pods().isEmpty()) {
+        after.set(uid);
       }
     }
     for (Usage u : usages.candidates(now.labels(), false)) {
       if (namespaceMatches(u.selection, now.namespace()) && u.selection.pods().matches(now.labels())) {
-        after.add(u);
+        after.set(u.id);
       }
     }
-    for (Usage u : new ArrayList<>(before)) {
-      if (!after.contains(u)) {
-        removeMember(u, old);
-      }
+    BitSet leaving = (BitSet) before.clone();
+    leaving.andNot(after);
+    for (int uid = leaving.nextSetBit(0); uid >= 0; uid = leaving.nextSetBit(uid + 1)) {
+      removeMember(usageById.get(uid), podIds.get(old.ref()), old);
     }
-    for (Usage u : after) {
-      if (!before.contains(u)) {
-        addMember(u, now);
-      }
+    after.andNot(before);
+    for (int uid = after.nextSetBit(0); uid >= 0; uid = after.nextSetBit(uid + 1)) {
+      addMember(usageById.get(uid), podIds.get(now.ref()), now);
     }
   }
 
-  private void addMember(Usage u, Pod p) {
-    if (u.members.add(p.ref())) {
-      podMemberships.computeIfAbsent(p.ref(), k -> new HashSet<>()).add(u);
-      u.unit.memberJoined(p);
+  private void addMember(Usage u, int id, Pod p) {
+    if (!u.members.get(id)) {
+      u.members.set(id);
+      usagesByPod.get(id).set(u.id);
+      u.unit.memberJoined(p, id, u);
     }
   }
 
-  private void removeMember(Usage u, Pod p) {
-    if (u.members.remove(p.ref())) {
-      Set<Usage> ms = podMemberships.get(p.ref());
-      if (ms != null) {
-        ms.remove(u);
-        if (ms.isEmpty()) {
-          podMemberships.remove(p.ref());
+  private void removeMember(Usage u, int id, Pod p) {
+    if (u.members.get(id)) {
+      u.members.clear(id);
+      usagesByPod.get(id).clear(u.id);
+      u.unit.memberLeft(p, id, u);
+    }
+  }
+
+  /** The ids of the pods a selection matches right now: bit-set unions and intersections, then expressions. */
+  private BitSet select(PodSelection sel) {
+    BitSet ids = new BitSet();
+    if (sel.fixedNamespace()) {
+      BitSet b = podsByNamespace.get(sel.namespace());
+      if (b != null) {
+        ids.or(b);
+      }
+    } else {
+      ids.or(namespacePods.computeIfAbsent(sel.namespaces(), k -> {
+        BitSet all = new BitSet();
+        for (String ns : selectNamespaces(k)) {
+          BitSet b = podsByNamespace.get(ns);
+          if (b != null) {
+            all.or(b);
+          }
         }
-      }
-      u.unit.memberLeft(p);
+        return all;
+      }));
     }
-  }
-
-  /** The pods a selection matches right now, using the label index. */
-  private List<Pod> select(PodSelection sel) {
-    Set<String> nss =
-        sel.fixedNamespace() ? Set.of(sel.namespace()) : selectNamespaces(sel.namespaces());
-    List<Pod> out = new ArrayList<>();
-    Set<ObjectRef> candidates = null;
+    ids.and(selectablePods);
     for (Map.Entry<String, String> e : sel.pods().matchLabels().entrySet()) {
-      Set<ObjectRef> bucket = podsByLabel.getOrDefault(labelKey(e.getKey(), e.getValue()), Set.of());
-      if (candidates == null || bucket.size() < candidates.size()) {
-        candidates = bucket;
+      BitSet b = podsByLabel.get(labelKey(e.getKey(), e.getValue()));
+      if (b == null) {
+        return new BitSet();
       }
+      ids.and(b);
     }
-    if (candidates != null) {
-      for (ObjectRef r : candidates) {
-        Pod p = pods.get(r);
-        if (p.selectable() && nss.contains(p.namespace()) && sel.pods().matches(p.labels())) {
-          out.add(p);
-        }
-      }
-      return out;
-    }
-    for (String ns : nss) {
-      for (ObjectRef r : podsByNamespace.getOrDefault(ns, Set.of())) {
-        Pod p = pods.get(r);
-        if (p.selectable() && sel.pods().matches(p.labels())) {
-          out.add(p);
+    if (!sel.pods().matchExpressions().isEmpty()) {
+      for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
+        if (!sel.pods().matches(podById.get(id).labels())) {
+          ids.clear(id);
         }
       }
     }
-    return out;
+    return ids;
   }
 
   // ==== nodes and domain names ====================================================================================
@@ -596,7 +652,9 @@ public final class PolicyCompiler {
     }
     for (Tier tier : tiers) {
       if (tier != Tier.NETWORK_POLICY) {
-        reallocate(tier);
+        if (!bulk) {
+          reallocate(tier);
+        }
       } else if (now != null) {
         now.top = Priorities.NP_ALLOW;
         dirtyRules.addAll(now.rules);
@@ -637,16 +695,12 @@ public final class PolicyCompiler {
 
   private void unregister(Usage u) {
     usages.remove(u);
-    for (ObjectRef r : u.members) {
-      Set<Usage> ms = podMemberships.get(r);
-      if (ms != null) {
-        ms.remove(u);
-        if (ms.isEmpty()) {
-          podMemberships.remove(r);
-        }
-      }
+    for (int pid = u.members.nextSetBit(0); pid >= 0; pid = u.members.nextSetBit(pid + 1)) {
+      usagesByPod.get(pid).clear(u.id);
     }
     u.members.clear();
+    usageById.set(u.id, null);
+    freeUsageIds.push(u.id);
   }
 
   private CompiledPolicy compileRows(Policy p) {
@@ -686,7 +740,7 @@ public final class PolicyCompiler {
     }
     if (addressPeers) {
       for (Family f : Family.values()) {
-        String name = Naming.ruleAddressSet(p, d, r.index(), f);
+        String name = Naming.ruleAddressSet(cp.portGroup, d, r.index(), f);
         delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
         LiveAddressSet as =
             new LiveAddressSet(
@@ -712,6 +766,12 @@ public final class PolicyCompiler {
     for (String domain : ru.domains) {
       refDomain(domain);
     }
+    if (d == Direction.INGRESS && ru.namedPorts) {
+      BitSet subject = cp.subject.members;
+      for (int id = subject.nextSetBit(0); id >= 0; id = subject.nextSetBit(id + 1)) {
+        ru.namedTargetJoined(podById.get(id));
+      }
+    }
     for (Peer peer : r.peers()) {
       if (peer instanceof Peer.Pods pp) {
         Usage u = new Usage(pp.selection(), ru);
@@ -735,9 +795,17 @@ public final class PolicyCompiler {
   }
 
   private void register(Usage u) {
+    if (freeUsageIds.isEmpty()) {
+      u.id = usageById.size();
+      usageById.add(u);
+    } else {
+      u.id = freeUsageIds.pop();
+      usageById.set(u.id, u);
+    }
     usages.add(u);
-    for (Pod p : select(u.selection)) {
-      addMember(u, p);
+    BitSet ids = select(u.selection);
+    for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
+      addMember(u, id, podById.get(id));
     }
   }
 
@@ -965,40 +1033,16 @@ public final class PolicyCompiler {
   /** Per protocol, the destination-port condition of a rule; protocols with nothing to match are absent. */
   private Map<Protocol, String> l4Matches(RuleUnit ru) {
     Map<Protocol, TreeSet<Integer>> numbers = new EnumMap<>(Protocol.class);
-    Map<Protocol, TreeSet<String>> ranges = new EnumMap<>(Protocol.class);
+    Map<Protocol, TreeMap<Long, String>> ranges = new EnumMap<>(Protocol.class);
     Set<Protocol> anyPort = java.util.EnumSet.noneOf(Protocol.class);
-    // named: protocol -> (family, port) -> IPs
-    Map<Protocol, TreeMap<String, TreeSet<String>>> named = new EnumMap<>(Protocol.class);
-    List<PortSpec.Named> namedSpecs = new ArrayList<>();
     for (PortSpec ps : ru.rule.ports()) {
       if (ps instanceof PortSpec.Number n) {
         numbers.computeIfAbsent(n.protocol(), k -> new TreeSet<>()).add(n.port());
       } else if (ps instanceof PortSpec.Range r) {
-        // Sorted by start port: the zero-padded prefix is cut off again below.
-        ranges.computeIfAbsent(r.protocol(), k -> new TreeSet<>())
-            .add(String.format("%05d:%d <= %s.dst <= %d", r.start(), r.start(), r.protocol().ovn(), r.end()));
+        ranges.computeIfAbsent(r.protocol(), k -> new TreeMap<>())
+            .put(((long) r.start() << 16) | r.end(), r.start() + " <= " + r.protocol().ovn() + ".dst <= " + r.end());
       } else if (ps instanceof PortSpec.AnyPort a) {
         anyPort.add(a.protocol());
-      } else if (ps instanceof PortSpec.Named n) {
-        namedSpecs.add(n);
-      }
-    }
-    if (!namedSpecs.isEmpty()) {
-      for (Pod pod : namedTargets(ru)) {
-        for (ContainerPort cport : pod.ports()) {
-          for (PortSpec.Named n : namedSpecs) {
-            if (!cport.name().equals(n.name()) || (n.protocol() != null && n.protocol() != cport.protocol())) {
-              continue;
-            }
-            for (String ip : pod.ips()) {
-              String f = IpAddresses.familyOf(ip).ovn();
-              named
-                  .computeIfAbsent(cport.protocol(), k -> new TreeMap<>())
-                  .computeIfAbsent(f + " " + String.format("%05d", cport.port()), k -> new TreeSet<>())
-                  .add(ip);
-            }
-          }
-        }
       }
     }
     Map<Protocol, String> out = new EnumMap<>(Protocol.class);
@@ -1012,37 +1056,21 @@ public final class PolicyCompiler {
       if (nums != null) {
         clauses.add(proto.ovn() + ".dst == " + (nums.size() == 1 ? nums.first().toString() : set(nums)));
       }
-      TreeSet<String> rs = ranges.get(proto);
+      TreeMap<Long, String> rs = ranges.get(proto);
       if (rs != null) {
-        for (String s : rs) {
-          clauses.add(s.substring(s.indexOf(':') + 1));
-        }
+        clauses.addAll(rs.values());
       }
-      TreeMap<String, TreeSet<String>> nm = named.get(proto);
-      if (nm != null) {
-        for (Map.Entry<String, TreeSet<String>> e : nm.entrySet()) {
-          String fam = e.getKey().substring(0, 3);
-          int port = Integer.parseInt(e.getKey().substring(4));
-          TreeSet<String> ips = e.getValue();
-          clauses.add("(" + fam + ".dst == " + (ips.size() == 1 ? ips.first() : set(ips)) + " && " + proto.ovn()
-              + ".dst == " + port + ")");
+      for (Map.Entry<Integer, NamedPortSet> e : ru.namedSets.entrySet()) {
+        if (e.getKey() >>> 16 == proto.ordinal()) {
+          NamedPortSet n = e.getValue();
+          clauses.add("((ip4.dst == $" + n.v4.name + " || ip6.dst == $" + n.v6.name + ") && " + proto.ovn() + ".dst == "
+              + (e.getKey() & 0xffff) + ")");
         }
       }
       if (!clauses.isEmpty()) {
         out.put(proto, clauses.size() == 1 ? clauses.get(0) : "(" + String.join(" || ", clauses) + ")");
       }
     }
-    return out;
-  }
-
-  /** The pods a rule's named ports resolve on: the subject for ingress, the peers for egress, sorted. */
-  private List<Pod> namedTargets(RuleUnit ru) {
-    Collection<ObjectRef> refs = ru.direction == Direction.INGRESS ? ru.owner.subject.members : ru.podCounts.keySet();
-    List<Pod> out = new ArrayList<>();
-    for (ObjectRef r : refs) {
-      out.add(pods.get(r));
-    }
-    out.sort((a, b) -> a.ref().compareTo(b.ref()));
     return out;
   }
 
@@ -1075,16 +1103,20 @@ public final class PolicyCompiler {
 
   /** Something whose rows depend on which pods a selection matches. */
   private abstract static class Unit {
-    abstract void memberJoined(Pod p);
+    /** {@code p} joined selection {@code via} (whose member bit is already set). */
+    abstract void memberJoined(Pod p, int podId, Usage via);
 
-    abstract void memberLeft(Pod p);
+    /** {@code p} left selection {@code via} (whose member bit is already cleared). */
+    abstract void memberLeft(Pod p, int podId, Usage via);
   }
 
   /** One use of a pod selection: a policy's subject or one pod peer of a rule. */
   static final class Usage {
     final PodSelection selection;
     final Unit unit;
-    final Set<ObjectRef> members = new HashSet<>();
+    /** Ids of the pods selected. */
+    final BitSet members = new BitSet();
+    int id;
 
     Usage(PodSelection selection, Unit unit) {
       this.selection = selection;
@@ -1128,21 +1160,21 @@ public final class PolicyCompiler {
     }
 
     @Override
-    void memberJoined(Pod p) {
+    void memberJoined(Pod p, int podId, Usage via) {
       pg.add(options.lspNaming().lspName(p));
-      markIngressNamedPorts();
+      for (RuleUnit ru : owner.rules) {
+        if (ru.direction == Direction.INGRESS && ru.namedPorts) {
+          ru.namedTargetJoined(p);
+        }
+      }
     }
 
     @Override
-    void memberLeft(Pod p) {
+    void memberLeft(Pod p, int podId, Usage via) {
       pg.remove(options.lspNaming().lspName(p));
-      markIngressNamedPorts();
-    }
-
-    private void markIngressNamedPorts() {
       for (RuleUnit ru : owner.rules) {
-        if (ru.direction == Direction.INGRESS && ru.rule.usesNamedPorts()) {
-          dirtyRules.add(ru);
+        if (ru.direction == Direction.INGRESS && ru.namedPorts) {
+          ru.namedTargetLeft(p);
         }
       }
     }
@@ -1155,8 +1187,8 @@ public final class PolicyCompiler {
     final List<Usage> usages = new ArrayList<>();
     final List<NodeUsage> nodeUsages = new ArrayList<>();
     final List<String> domains = new ArrayList<>();
-    final Map<ObjectRef, Integer> podCounts = new HashMap<>();
     final List<String> aclKeys = new ArrayList<>();
+    final boolean namedPorts;
     LiveAddressSet as4;
     LiveAddressSet as6;
     boolean matchAll;
@@ -1166,10 +1198,67 @@ public final class PolicyCompiler {
       this.owner = owner;
       this.direction = direction;
       this.rule = rule;
+      this.namedPorts = rule.usesNamedPorts();
     }
 
+    /** Named-port Address_Sets by {@code protocol ordinal << 16 | port}. */
+    final TreeMap<Integer, NamedPortSet> namedSets = new TreeMap<>();
+
     List<LiveAddressSet> addressSets() {
-      return as4 == null ? List.of() : List.of(as4, as6);
+      List<LiveAddressSet> l = new ArrayList<>();
+      if (as4 != null) {
+        l.add(as4);
+        l.add(as6);
+      }
+      for (NamedPortSet n : namedSets.values()) {
+        l.add(n.v4);
+        l.add(n.v6);
+      }
+      return l;
+    }
+
+    /** The (protocol, port) keys a pod's container ports give this rule's named ports. */
+    private Set<Integer> resolve(Pod p) {
+      Set<Integer> keys = new java.util.TreeSet<>();
+      for (ContainerPort cp : p.ports()) {
+        for (PortSpec ps : rule.ports()) {
+          if (ps instanceof PortSpec.Named n && cp.name().equals(n.name())
+              && (n.protocol() == null || n.protocol() == cp.protocol())) {
+            keys.add(cp.protocol().ordinal() << 16 | cp.port());
+          }
+        }
+      }
+      return keys;
+    }
+
+    /** A pod the named ports resolve on (ingress: a subject pod; egress: a peer pod) appeared. */
+    void namedTargetJoined(Pod p) {
+      for (int key : resolve(p)) {
+        NamedPortSet n = namedSets.get(key);
+        if (n == null) {
+          n = new NamedPortSet(this, key);
+          namedSets.put(key, n);
+          dirtyRules.add(this); // a new port number: the ACL gains a clause
+        }
+        n.pods++;
+        for (String ip : p.ips()) {
+          (IpAddresses.familyOf(ip) == Family.V4 ? n.v4 : n.v6).inc(ip);
+        }
+      }
+    }
+
+    void namedTargetLeft(Pod p) {
+      for (int key : resolve(p)) {
+        NamedPortSet n = namedSets.get(key);
+        for (String ip : p.ips()) {
+          (IpAddresses.familyOf(ip) == Family.V4 ? n.v4 : n.v6).dec(ip);
+        }
+        if (--n.pods == 0) {
+          n.drop();
+          namedSets.remove(key);
+          dirtyRules.add(this);
+        }
+      }
     }
 
     void addressJoined(String addr) {
@@ -1184,30 +1273,78 @@ public final class PolicyCompiler {
       }
     }
 
+    /** Whether a pod peer of this rule other than {@code except} selects the pod. */
+    private boolean selectedElsewhere(int podId, Usage except) {
+      for (int i = 0, n = usages.size(); i < n; i++) {
+        Usage u = usages.get(i);
+        if (u != except && u.members.get(podId)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     @Override
-    void memberJoined(Pod p) {
-      if (podCounts.merge(p.ref(), 1, Integer::sum) == 1) {
+    void memberJoined(Pod p, int podId, Usage via) {
+      if (!selectedElsewhere(podId, via)) {
         p.ips().forEach(this::addressJoined);
-        if (direction == Direction.EGRESS && rule.usesNamedPorts()) {
-          dirtyRules.add(this);
+        if (direction == Direction.EGRESS && namedPorts) {
+          namedTargetJoined(p);
         }
       }
     }
 
     @Override
-    void memberLeft(Pod p) {
-      Integer n = podCounts.get(p.ref());
-      if (n == null) {
-        return;
+    void memberLeft(Pod p, int podId, Usage via) {
+      if (!selectedElsewhere(podId, via)) {
+        p.ips().forEach(this::addressLeft);
+        if (direction == Direction.EGRESS && namedPorts) {
+          namedTargetLeft(p);
+        }
       }
-      if (n > 1) {
-        podCounts.put(p.ref(), n - 1);
-        return;
+    }
+  }
+
+  /** The pods a rule's named ports resolve to one (protocol, port) on: a pair of Address_Sets. */
+  private final class NamedPortSet {
+    final LiveAddressSet v4;
+    final LiveAddressSet v6;
+    int pods;
+
+    NamedPortSet(RuleUnit ru, int key) {
+      Protocol proto = Protocol.values()[key >>> 16];
+      int port = key & 0xffff;
+      Policy p = ru.owner.policy;
+      LiveAddressSet[] sets = new LiveAddressSet[2];
+      for (Family f : Family.values()) {
+        String name = Naming.namedPortAddressSet(ru.owner.portGroup, ru.direction, ru.rule.index(), proto, port, f);
+        delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
+        LiveAddressSet as =
+            new LiveAddressSet(
+                name,
+                Ownership.ids(
+                    p.ref().kind().kindName(),
+                    p.ref().qualifiedName(),
+                    name,
+                    "netctl.io/direction",
+                    ru.direction.k8s(),
+                    "netctl.io/rule-index",
+                    String.valueOf(ru.rule.index()),
+                    "netctl.io/ip-family",
+                    f == Family.V4 ? "v4" : "v6",
+                    "netctl.io/port",
+                    proto.ovn() + "/" + port));
+        addressSets.put(name, as);
+        sets[f.ordinal()] = as;
       }
-      podCounts.remove(p.ref());
-      p.ips().forEach(this::addressLeft);
-      if (direction == Direction.EGRESS && rule.usesNamedPorts()) {
-        dirtyRules.add(this);
+      v4 = sets[0];
+      v6 = sets[1];
+    }
+
+    void drop() {
+      for (LiveAddressSet as : List.of(v4, v6)) {
+        delta.touch(as.ref);
+        addressSets.remove(as.name);
       }
     }
   }

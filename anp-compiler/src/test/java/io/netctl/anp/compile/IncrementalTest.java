@@ -64,17 +64,32 @@ class IncrementalTest {
   }
 
   @Test
-  void aNewPodJoinsItsGroupsAndTheNamedPortAclsThatResolveOnIt() {
+  void aNewPodJoinsItsGroupsAndTheNamedPortSetsItResolvesIn() {
     Pod p = pod("a", "web");
     Pod twin = new Pod("a", "web2", p.labels(), "", false, p.ports(), java.util.List.of("10.0.0.9"), false);
     NbDelta d = compiler.apply(new ClusterEvent.Upsert(twin));
     assertThat(d.memberChanges()).extracting(MemberChange::row).extracting(r -> r.table() + ":" + r.key())
-        .allSatisfy(k -> assertThat(k).doesNotStartWith("PORT_GROUP:nc_anp_ns_only")).hasSize(5);
+        .allSatisfy(k -> assertThat(k).doesNotStartWith("PORT_GROUP:nc_anp_ns_only")).hasSize(6);
     assertThat(d.memberChanges()).anySatisfy(m -> assertThat(m.added()).contains("web2.a"));
-    assertThat(d.upserts()).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("anp:named:ingress:0:tcp");
-      assertThat(((io.netctl.ovn.nb.Acl) r).match()).contains("10.0.0.9");
+    assertThat(d.memberChanges()).anySatisfy(m -> {
+      assertThat(m.row().key()).contains("named").endsWith("_in0_tcp8080_v4");
+      assertThat(m.added()).containsExactly("10.0.0.9");
     });
+    assertThat(d.upserts()).as("a port number already in use needs no ACL change").isEmpty();
+  }
+
+  @Test
+  void aNewNamedPortNumberAddsAClauseToTheAcl() {
+    Pod p = pod("a", "web");
+    Pod other = new Pod("a", "web3", p.labels(), "", false,
+        java.util.List.of(new io.netctl.anp.api.ContainerPort("http", 8443, io.netctl.anp.api.Protocol.TCP)),
+        java.util.List.of("10.0.0.10"), false);
+    NbDelta d = compiler.apply(new ClusterEvent.Upsert(other));
+    assertThat(d.upserts()).extracting(r -> r.key())
+        .contains("anp:named:ingress:0:tcp")
+        .anySatisfy(k -> assertThat(k).endsWith("_in0_tcp8443_v4"));
+    NbDelta back = compiler.apply(new ClusterEvent.Delete(other.ref()));
+    assertThat(back.deletes()).extracting(r -> r.key()).anySatisfy(k -> assertThat(k).endsWith("_in0_tcp8443_v4"));
   }
 
   @Test
