@@ -453,11 +453,12 @@ public final class PolicyCompiler {
     if (!p.selectable()) {
       return;
     }
-    for (Usage u : usages.candidates(p.labels(), true)) {
+    int id = podIds.get(p.ref());
+    usages.forEachCandidate(p.labels(), true, u -> {
       if (namespaceMatches(u.selection, p.namespace()) && u.selection.pods().matches(p.labels())) {
-        addMember(u, podIds.get(p.ref()), p);
+        addMember(u, id, p);
       }
-    }
+    });
   }
 
   /** A label change: selections that ignore pod labels keep the pod; the label index finds the others. */
@@ -467,26 +468,27 @@ public final class PolicyCompiler {
     if (!now.selectable()) {
       return;
     }
-    BitSet before = (BitSet) usagesByPod.get(podIds.get(now.ref())).clone();
+    int id = podIds.get(now.ref());
+    BitSet before = (BitSet) usagesByPod.get(id).clone();
     BitSet after = new BitSet();
     for (int uid = before.nextSetBit(0); uid >= 0; uid = before.nextSetBit(uid + 1)) {
       if (usageById.get(uid).selection.pods().isEmpty()) {
         after.set(uid);
       }
     }
-    for (Usage u : usages.candidates(now.labels(), false)) {
+    usages.forEachCandidate(now.labels(), false, u -> {
       if (namespaceMatches(u.selection, now.namespace()) && u.selection.pods().matches(now.labels())) {
         after.set(u.id);
       }
-    }
+    });
     BitSet leaving = (BitSet) before.clone();
     leaving.andNot(after);
     for (int uid = leaving.nextSetBit(0); uid >= 0; uid = leaving.nextSetBit(uid + 1)) {
-      removeMember(usageById.get(uid), podIds.get(old.ref()), old);
+      removeMember(usageById.get(uid), id, old);
     }
     after.andNot(before);
     for (int uid = after.nextSetBit(0); uid >= 0; uid = after.nextSetBit(uid + 1)) {
-      addMember(usageById.get(uid), podIds.get(now.ref()), now);
+      addMember(usageById.get(uid), id, now);
     }
   }
 
@@ -1275,7 +1277,11 @@ public final class PolicyCompiler {
 
     /** Whether a pod peer of this rule other than {@code except} selects the pod. */
     private boolean selectedElsewhere(int podId, Usage except) {
-      for (int i = 0, n = usages.size(); i < n; i++) {
+      int n = usages.size();
+      if (n == 1) {
+        return false; // the common case: one pod peer, no need to touch another bit set
+      }
+      for (int i = 0; i < n; i++) {
         Usage u = usages.get(i);
         if (u != except && u.members.get(podId)) {
           return true;
@@ -1412,7 +1418,7 @@ public final class PolicyCompiler {
     }
 
     AddressSet row() {
-      return new AddressSet(name, new TreeSet<>(counts.keySet()), externalIds);
+      return new AddressSet(name, Collections.unmodifiableSortedSet(new TreeSet<>(counts.keySet())), externalIds);
     }
   }
 
@@ -1497,20 +1503,22 @@ public final class PolicyCompiler {
       }
     }
 
-    /** Selections that may match a pod with these labels ({@code withAllPods}: include label-blind ones). */
-    Set<Usage> candidates(Map<String, String> labels, boolean withAllPods) {
-      Set<Usage> out = new LinkedHashSet<>();
+    /**
+     * Visits the selections that may match a pod with these labels ({@code withAllPods}: also the label-blind ones),
+     * each once: a selection is filed under one label key (several values of it at most), and a pod has one value per
+     * key, so the buckets a pod's labels reach are disjoint.
+     */
+    void forEachCandidate(Map<String, String> labels, boolean withAllPods, java.util.function.Consumer<Usage> f) {
       if (withAllPods) {
-        out.addAll(allPods);
+        allPods.forEach(f);
       }
-      out.addAll(scan);
+      scan.forEach(f);
       for (Map.Entry<String, String> e : labels.entrySet()) {
         Set<Usage> s = byLabel.get(labelKey(e.getKey(), e.getValue()));
         if (s != null) {
-          out.addAll(s);
+          s.forEach(f);
         }
       }
-      return out;
     }
   }
 
@@ -1525,7 +1533,8 @@ public final class PolicyCompiler {
 
     private final Function<RowRef, io.netctl.ovn.nb.NbRow> current;
     private final Map<RowRef, Optional> touched = new LinkedHashMap<>();
-    private final Map<RowRef, TreeSet<String>[]> members = new LinkedHashMap<>();
+    /** Per row, element to net change (+1 added, -1 removed); most events change one element of a row. */
+    private final Map<RowRef, Map<String, Integer>> members = new HashMap<>();
 
     DeltaRecorder(Function<RowRef, io.netctl.ovn.nb.NbRow> current) {
       this.current = current;
@@ -1538,7 +1547,7 @@ public final class PolicyCompiler {
       if (current == null || touched.containsKey(ref)) {
         return;
       }
-      TreeSet<String>[] m = members.remove(ref);
+      Map<String, Integer> m = members.remove(ref);
       io.netctl.ovn.nb.NbRow before = current.apply(ref);
       if (m != null && before != null) {
         before = unapply(before, m); // the row as it was at the start of the event
@@ -1546,43 +1555,37 @@ public final class PolicyCompiler {
       touched.put(ref, new Optional(before));
     }
 
-    private static io.netctl.ovn.nb.NbRow unapply(io.netctl.ovn.nb.NbRow row, TreeSet<String>[] m) {
-      if (row instanceof AddressSet as) {
-        TreeSet<String> s = new TreeSet<>(as.addresses());
-        s.removeAll(m[0]);
-        s.addAll(m[1]);
-        return as.withAddresses(s);
-      }
-      PortGroup pg = (PortGroup) row;
-      TreeSet<String> s = new TreeSet<>(pg.ports());
-      s.removeAll(m[0]);
-      s.addAll(m[1]);
-      return pg.withPorts(s);
+    private static io.netctl.ovn.nb.NbRow unapply(io.netctl.ovn.nb.NbRow row, Map<String, Integer> m) {
+      TreeSet<String> s = new TreeSet<>(row instanceof AddressSet as ? as.addresses() : ((PortGroup) row).ports());
+      m.forEach((e, n) -> {
+        if (n > 0) {
+          s.remove(e);
+        } else if (n < 0) {
+          s.add(e);
+        }
+      });
+      return row instanceof AddressSet as ? as.withAddresses(s) : ((PortGroup) row).withPorts(s);
     }
 
-    @SuppressWarnings("unchecked")
-    private TreeSet<String>[] acc(RowRef ref) {
-      return members.computeIfAbsent(ref, k -> new TreeSet[] {new TreeSet<String>(), new TreeSet<String>()});
+    private void change(RowRef ref, String e, int sign) {
+      if (current == null || touched.containsKey(ref)) {
+        return;
+      }
+      Map<String, Integer> m = members.computeIfAbsent(ref, k -> new HashMap<>(4));
+      int n = m.getOrDefault(e, 0) + sign;
+      if (n == 0) {
+        m.remove(e);
+      } else {
+        m.put(e, n);
+      }
     }
 
     void memberAdded(RowRef ref, String e) {
-      if (current == null || touched.containsKey(ref)) {
-        return;
-      }
-      TreeSet<String>[] a = acc(ref);
-      if (!a[1].remove(e)) {
-        a[0].add(e);
-      }
+      change(ref, e, 1);
     }
 
     void memberRemoved(RowRef ref, String e) {
-      if (current == null || touched.containsKey(ref)) {
-        return;
-      }
-      TreeSet<String>[] a = acc(ref);
-      if (!a[0].remove(e)) {
-        a[1].add(e);
-      }
+      change(ref, e, -1);
     }
 
     NbDelta build() {
@@ -1599,10 +1602,15 @@ public final class PolicyCompiler {
       }
       NbDelta structural = NbState.diff(before.build(), after.build());
       List<io.netctl.ovn.nb.MemberChange> mc = new ArrayList<>(structural.memberChanges());
-      for (Map.Entry<RowRef, TreeSet<String>[]> e : new TreeMap<>(members).entrySet()) {
-        io.netctl.ovn.nb.MemberChange m = new io.netctl.ovn.nb.MemberChange(e.getKey(), e.getValue()[0], e.getValue()[1]);
-        if (!m.isEmpty()) {
-          mc.add(m);
+      List<RowRef> refs = new ArrayList<>(members.keySet());
+      Collections.sort(refs);
+      for (RowRef ref : refs) {
+        TreeSet<String> added = new TreeSet<>();
+        TreeSet<String> removed = new TreeSet<>();
+        members.get(ref).forEach((e, n) -> (n > 0 ? added : removed).add(e));
+        if (!added.isEmpty() || !removed.isEmpty()) {
+          mc.add(new io.netctl.ovn.nb.MemberChange(
+              ref, Collections.unmodifiableSortedSet(added), Collections.unmodifiableSortedSet(removed)));
         }
       }
       return new NbDelta(structural.upserts(), structural.deletes(), mc);
