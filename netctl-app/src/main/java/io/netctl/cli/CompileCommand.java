@@ -69,7 +69,15 @@ final class CompileCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Compiled c = compile(Inputs.read(paths, System.in), new PolicyCompiler.Options(naming, networkPolicy));
+    List<YamlLoader.Source> sources;
+    try {
+      sources = Inputs.read(paths, System.in);
+    } catch (java.io.IOException e) {
+      err.println("netctl: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_INVALID_INPUT;
+    }
+    Compiled c = compile(sources, new PolicyCompiler.Options(naming, networkPolicy));
     for (Diagnostic d : c.diagnostics()) {
       err.println(d.format());
     }

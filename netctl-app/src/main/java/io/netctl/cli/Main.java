@@ -42,7 +42,6 @@ public final class Main implements Runnable {
           ex.printStackTrace(cmd.getErr());
           return EXIT_FAILURE;
         });
-    cl.setExitCodeExceptionMapper(ex -> EXIT_FAILURE);
     return cl;
   }
 
