@@ -256,7 +256,8 @@ public final class NbPrinter {
     for (String c : cmds) {
       sb.append(" \\\n  -- ").append(c);
     }
-    sb.append('\n');
+    // `create` prints each new row's UUID; errors still reach stderr.
+    sb.append(" >/dev/null\n");
     cmds.clear();
   }
 
