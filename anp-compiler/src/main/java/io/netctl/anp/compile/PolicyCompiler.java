@@ -1293,7 +1293,9 @@ public final class PolicyCompiler {
     @Override
     void memberJoined(Pod p, int podId, Usage via) {
       if (!selectedElsewhere(podId, via)) {
-        p.ips().forEach(this::addressJoined);
+        for (String ip : p.ips()) {
+          addressJoined(ip);
+        }
         if (direction == Direction.EGRESS && namedPorts) {
           namedTargetJoined(p);
         }
@@ -1303,7 +1305,9 @@ public final class PolicyCompiler {
     @Override
     void memberLeft(Pod p, int podId, Usage via) {
       if (!selectedElsewhere(podId, via)) {
-        p.ips().forEach(this::addressLeft);
+        for (String ip : p.ips()) {
+          addressLeft(ip);
+        }
         if (direction == Direction.EGRESS && namedPorts) {
           namedTargetLeft(p);
         }
@@ -1418,7 +1422,7 @@ public final class PolicyCompiler {
     }
 
     AddressSet row() {
-      return new AddressSet(name, Collections.unmodifiableSortedSet(new TreeSet<>(counts.keySet())), externalIds);
+      return AddressSet.of(name, counts.keySet(), externalIds);
     }
   }
 

@@ -20,6 +20,11 @@ public record AddressSet(String name, SortedSet<String> addresses, SortedMap<Str
     externalIds = Rows.map(externalIds);
   }
 
+  /** From any collection of addresses (sorted and deduplicated here). */
+  public static AddressSet of(String name, java.util.Collection<String> addresses, java.util.Map<String, String> externalIds) {
+    return new AddressSet(name, Rows.set(addresses), Rows.map(externalIds));
+  }
+
   @Override
   public NbTable table() {
     return NbTable.ADDRESS_SET;

@@ -23,6 +23,11 @@ public record PortGroup(String name, SortedSet<String> ports, SortedMap<String, 
     externalIds = Rows.map(externalIds);
   }
 
+  /** From any collection of port names (sorted and deduplicated here). */
+  public static PortGroup of(String name, java.util.Collection<String> ports, java.util.Map<String, String> externalIds) {
+    return new PortGroup(name, Rows.set(ports), Rows.map(externalIds));
+  }
+
   @Override
   public NbTable table() {
     return NbTable.PORT_GROUP;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** Defensive copies for the row records. */
 final class Rows {
@@ -20,16 +19,14 @@ final class Rows {
   }
 
   static SortedSet<String> set(Collection<String> c) {
-    if (c instanceof SortedSet<String> s && isUnmodifiable(s)) {
+    if (c instanceof SortedArraySet s) {
       return s;
     }
-    return Collections.unmodifiableSortedSet(new TreeSet<>(c));
+    return SortedArraySet.of(c);
   }
 
   private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_SET = Collections.unmodifiableSortedSet(new TreeSet<>()).getClass();
-
   private static boolean isUnmodifiable(Object o) {
-    return o.getClass() == UNMODIFIABLE_MAP || o.getClass() == UNMODIFIABLE_SET;
+    return o.getClass() == UNMODIFIABLE_MAP;
   }
 }
