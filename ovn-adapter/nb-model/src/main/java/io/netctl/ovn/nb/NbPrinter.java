@@ -11,8 +11,12 @@ import java.util.SortedMap;
  * same rows always print the same bytes.
  */
 public final class NbPrinter {
-  /** How many rows one {@code ovn-nbctl} invocation creates: keeps each command line far below ARG_MAX. */
-  static final int NBCTL_BATCH = 500;
+  /** At most this many commands per {@code ovn-nbctl} invocation. */
+  static final int NBCTL_BATCH = 1000;
+  /** At most about this many bytes of commands per invocation: far below the kernel's 2 MiB ARG_MAX. */
+  static final int NBCTL_BYTES = 256 * 1024;
+  /** At most this many addresses per command argument list: far below the kernel's 128 KiB per argument. */
+  static final int NBCTL_ELEMENTS = 1000;
 
   private NbPrinter() {}
 
@@ -176,9 +180,11 @@ public final class NbPrinter {
 
   /**
    * A POSIX shell script that creates the rows with {@code ovn-nbctl}: Port_Groups first (their member ports are
-   * named, so the logical switch ports must exist), then each group's Address_Sets and ACLs in batches of
-   * {@value #NBCTL_BATCH} rows per invocation. It expects none of the rows to exist yet; {@code netctl apply}
-   * reconciles a database that already has some.
+   * named, so the logical switch ports must exist), then Address_Sets, then ACLs with the reference from their
+   * Port_Group. Commands are batched into invocations of at most {@value #NBCTL_BATCH} commands and
+   * {@value #NBCTL_BYTES} bytes (the kernel limits one command line to 2 MiB and one argument to 128 KiB), and large
+   * Address_Sets are filled {@value #NBCTL_ELEMENTS} addresses at a time. It expects none of the rows to exist yet;
+   * {@code netctl apply} reconciles a database that already has some.
    */
   public static String nbctl(NbState s) {
     StringBuilder sb = new StringBuilder();
@@ -192,29 +198,33 @@ public final class NbPrinter {
         .append("# through OVN_NB_DB; set NBCTL to run another binary or add options, e.g. NBCTL='ovn-nbctl --db=tcp:...'.\n")
         .append("set -eu\n")
         .append("NBCTL=${NBCTL:-ovn-nbctl}\n");
-    List<String> cmds = new ArrayList<>();
+    Batch b = new Batch(sb);
     for (PortGroup pg : s.portGroups().values()) {
       StringBuilder c = new StringBuilder("pg-add ").append(shq(pg.name()));
       for (String p : pg.ports()) {
         c.append(' ').append(shq(p));
       }
-      cmds.add(c.toString());
-      cmds.add("set Port_Group " + shq(pg.name()) + externalIds(pg.externalIds()));
+      b.add(List.of(c.toString(), "set Port_Group " + shq(pg.name()) + externalIds(pg.externalIds())));
     }
-    flush(sb, cmds);
+    b.flush();
     for (AddressSet as : s.addressSets().values()) {
+      List<String> addrs = new ArrayList<>(as.addresses());
+      int first = Math.min(addrs.size(), NBCTL_ELEMENTS);
       StringBuilder c = new StringBuilder("create Address_Set name=").append(shq(ovsdbQuote(as.name())));
-      c.append(" addresses=").append(shq(ovsdbSet(as.addresses())));
+      c.append(" addresses=").append(shq(ovsdbSet(addrs.subList(0, first))));
       c.append(externalIds(as.externalIds()));
-      cmds.add(c.toString());
-      if (cmds.size() >= NBCTL_BATCH) {
-        flush(sb, cmds);
+      b.add(List.of(c.toString()));
+      for (int i = first; i < addrs.size(); i += NBCTL_ELEMENTS) {
+        StringBuilder more = new StringBuilder("add Address_Set ").append(shq(as.name())).append(" addresses");
+        for (String a : addrs.subList(i, Math.min(addrs.size(), i + NBCTL_ELEMENTS))) {
+          more.append(' ').append(shq(ovsdbQuote(a)));
+        }
+        b.add(List.of(more.toString()));
       }
     }
-    flush(sb, cmds);
-    int n = 0;
+    b.flush();
     for (Acl a : s.acls().values()) {
-      String id = "@acl" + n++;
+      String id = "@acl" + b.size();
       StringBuilder c = new StringBuilder("--id=").append(id).append(" create ACL");
       c.append(" direction=").append(a.direction().wireName());
       c.append(" tier=").append(a.tier());
@@ -237,28 +247,51 @@ public final class NbPrinter {
         c.append(" options:").append(shq(ovsdbQuote(e.getKey()) + "=" + ovsdbQuote(e.getValue())));
       }
       c.append(externalIds(a.externalIds()));
-      cmds.add(c.toString());
-      cmds.add("add Port_Group " + shq(a.portGroup()) + " acls " + id);
-      if (cmds.size() >= NBCTL_BATCH) {
-        flush(sb, cmds);
-        n = 0;
-      }
+      b.add(List.of(c.toString(), "add Port_Group " + shq(a.portGroup()) + " acls " + id));
     }
-    flush(sb, cmds);
+    b.flush();
     return sb.toString();
   }
 
-  private static void flush(StringBuilder sb, List<String> cmds) {
-    if (cmds.isEmpty()) {
-      return;
+  /** Commands of one {@code ovn-nbctl} invocation; a group of commands never straddles two invocations. */
+  private static final class Batch {
+    private final StringBuilder out;
+    private final List<String> cmds = new ArrayList<>();
+    private int bytes;
+
+    Batch(StringBuilder out) {
+      this.out = out;
     }
-    sb.append("$NBCTL");
-    for (String c : cmds) {
-      sb.append(" \\\n  -- ").append(c);
+
+    int size() {
+      return cmds.size();
     }
-    // `create` prints each new row's UUID; errors still reach stderr.
-    sb.append(" >/dev/null\n");
-    cmds.clear();
+
+    void add(List<String> group) {
+      int len = 0;
+      for (String c : group) {
+        len += c.length() + 4;
+      }
+      if (!cmds.isEmpty() && (cmds.size() + group.size() > NBCTL_BATCH || bytes + len > NBCTL_BYTES)) {
+        flush();
+      }
+      cmds.addAll(group);
+      bytes += len;
+    }
+
+    void flush() {
+      if (cmds.isEmpty()) {
+        return;
+      }
+      out.append("$NBCTL");
+      for (String c : cmds) {
+        out.append(" \\\n  -- ").append(c);
+      }
+      // `create` prints each new row's UUID; errors still reach stderr.
+      out.append(" >/dev/null\n");
+      cmds.clear();
+      bytes = 0;
+    }
   }
 
   private static String externalIds(SortedMap<String, String> ids) {
