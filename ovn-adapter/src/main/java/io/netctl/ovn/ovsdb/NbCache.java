@@ -1,0 +1,545 @@
+package io.netctl.ovn.ovsdb;
+
+import io.netctl.ovn.nb.Acl;
+import io.netctl.ovn.nb.AclAction;
+import io.netctl.ovn.nb.AclDirection;
+import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.NbState;
+import io.netctl.ovn.nb.Ownership;
+import io.netctl.ovn.nb.PortGroup;
+import java.util.SortedSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * netctl's replica of the Northbound rows it reads: every Port_Group, Address_Set and ACL (owned or not: names are
+ * unique across owners) and the names of the Logical_Switch_Ports, kept current by the monitor and by the effects of
+ * netctl's own committed transactions.
+ *
+ * <p>Monitor updates and committed transactions both apply idempotently (a row's monitored columns are replaced
+ * whole; set mutations are unions and differences), so it does not matter whether the server sends the update of a
+ * transaction before or after its reply. Callers synchronize on the cache while they read it.
+ */
+public final class NbCache {
+  public static final String LSP = "Logical_Switch_Port";
+  public static final String PORT_GROUP = "Port_Group";
+  public static final String ADDRESS_SET = "Address_Set";
+  public static final String ACL = "ACL";
+
+  /** ACL columns netctl writes and compares ({@code tier} only where the schema has it). */
+  public static final List<String> ACL_COLUMNS =
+      List.of(
+          "priority", "direction", "match", "action", "name", "log", "severity", "meter", "options", "external_ids",
+          "tier");
+
+  /** A Port_Group row. */
+  public record PgRow(Uuid uuid, String name, Set<Uuid> ports, Set<Uuid> acls, Map<String, String> externalIds) {
+    public boolean owned() {
+      return Ownership.isOwned(externalIds);
+    }
+  }
+
+  /** An Address_Set row. */
+  public record AsRow(Uuid uuid, String name, Set<String> addresses, Map<String, String> externalIds) {
+    public boolean owned() {
+      return Ownership.isOwned(externalIds);
+    }
+  }
+
+  /** An ACL row: the {@link #ACL_COLUMNS} in wire form. */
+  public record AclRow(Uuid uuid, Map<String, Object> columns, Map<String, String> externalIds) {
+    public boolean owned() {
+      return Ownership.isOwned(externalIds);
+    }
+
+    /** {@link Ownership#ID}, or null. */
+    public String id() {
+      return externalIds.get(Ownership.ID);
+    }
+  }
+
+  private final Map<Uuid, String> lspNames = new HashMap<>();
+  private final Map<String, Uuid> lspByName = new HashMap<>();
+  private final Map<Uuid, PgRow> pgs = new HashMap<>();
+  private final Map<String, Uuid> pgByName = new HashMap<>();
+  private final Map<Uuid, AsRow> ases = new HashMap<>();
+  private final Map<String, Uuid> asByName = new HashMap<>();
+  private final Map<Uuid, AclRow> acls = new HashMap<>();
+  private final Map<String, Set<Uuid>> ownedAclsById = new HashMap<>();
+  private final Map<Uuid, Set<Uuid>> aclHolders = new HashMap<>();
+  private final boolean aclTier;
+  private Consumer<String> portAdded = n -> {};
+
+  public NbCache(boolean aclTier) {
+    this.aclTier = aclTier;
+  }
+
+  /** The columns to monitor. */
+  public static Map<String, Set<String>> monitoredColumns(boolean aclTier) {
+    Map<String, Set<String>> m = new LinkedHashMap<>();
+    m.put(LSP, Set.of("name"));
+    m.put(PORT_GROUP, Set.of("name", "ports", "acls", "external_ids"));
+    m.put(ADDRESS_SET, Set.of("name", "addresses", "external_ids"));
+    Set<String> acl = new TreeSet<>(ACL_COLUMNS);
+    if (!aclTier) {
+      acl.remove("tier");
+    }
+    m.put(ACL, acl);
+    return m;
+  }
+
+  /** Called (on the monitor's thread, without the cache's lock held by the caller) when a new LSP name appears. */
+  public synchronized void onPortAdded(Consumer<String> c) {
+    portAdded = c;
+  }
+
+  public boolean aclTier() {
+    return aclTier;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------------------------------
+
+  public synchronized Uuid lsp(String name) {
+    return lspByName.get(name);
+  }
+
+  public synchronized String lspName(Uuid u) {
+    return lspNames.get(u);
+  }
+
+  public synchronized int lspCount() {
+    return lspByName.size();
+  }
+
+  public synchronized PgRow portGroup(String name) {
+    Uuid u = pgByName.get(name);
+    return u == null ? null : pgs.get(u);
+  }
+
+  public synchronized PgRow portGroup(Uuid u) {
+    return pgs.get(u);
+  }
+
+  public synchronized AsRow addressSet(String name) {
+    Uuid u = asByName.get(name);
+    return u == null ? null : ases.get(u);
+  }
+
+  public synchronized AsRow addressSetByUuid(Uuid u) {
+    return ases.get(u);
+  }
+
+  public synchronized AclRow acl(Uuid u) {
+    return acls.get(u);
+  }
+
+  /** Owned ACL rows carrying this {@link Ownership#ID}: normally zero or one. */
+  public synchronized Set<Uuid> ownedAcls(String id) {
+    Set<Uuid> s = ownedAclsById.get(id);
+    return s == null ? Set.of() : Collections.unmodifiableSet(s);
+  }
+
+  /** The Port_Groups whose {@code acls} hold this ACL. */
+  public synchronized Set<Uuid> holders(Uuid acl) {
+    Set<Uuid> s = aclHolders.get(acl);
+    return s == null ? Set.of() : Collections.unmodifiableSet(s);
+  }
+
+  public synchronized Set<String> ownedPortGroupNames() {
+    Set<String> out = new TreeSet<>();
+    for (PgRow r : pgs.values()) {
+      if (r.owned()) {
+        out.add(r.name());
+      }
+    }
+    return out;
+  }
+
+  public synchronized Set<String> ownedAddressSetNames() {
+    Set<String> out = new TreeSet<>();
+    for (AsRow r : ases.values()) {
+      if (r.owned()) {
+        out.add(r.name());
+      }
+    }
+    return out;
+  }
+
+  public synchronized Set<String> ownedAclIds() {
+    return new TreeSet<>(ownedAclsById.keySet());
+  }
+
+  /**
+   * netctl's rows as they are in the NB, as a desired state would name them: Port_Group members by logical switch
+   * port name, each ACL under the owned Port_Group that holds it. Owned ACLs held by no owned Port_Group are left out.
+   */
+  public synchronized NbState ownedState() {
+    NbState.Builder b = new NbState.Builder();
+    for (PgRow r : pgs.values()) {
+      if (r.owned()) {
+        SortedSet<String> ports = new TreeSet<>();
+        for (Uuid p : r.ports()) {
+          String n = lspNames.get(p);
+          if (n != null) {
+            ports.add(n);
+          }
+        }
+        b.put(new PortGroup(r.name(), ports, new TreeMap<>(r.externalIds())));
+      }
+    }
+    for (AsRow r : ases.values()) {
+      if (r.owned()) {
+        b.put(new AddressSet(r.name(), new TreeSet<>(r.addresses()), new TreeMap<>(r.externalIds())));
+      }
+    }
+    for (AclRow r : acls.values()) {
+      if (!r.owned() || r.id() == null) {
+        continue;
+      }
+      for (Uuid h : holders(r.uuid())) {
+        PgRow pg = pgs.get(h);
+        if (pg != null && pg.owned()) {
+          b.put(toAcl(r, pg.name()));
+          break;
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static Acl toAcl(AclRow r, String portGroup) {
+    Map<String, Object> c = r.columns();
+    return new Acl(
+        portGroup,
+        AclDirection.fromWire((String) c.get("direction")),
+        c.containsKey("tier") ? (int) (long) (Long) c.get("tier") : 0,
+        (int) (long) (Long) c.get("priority"),
+        (String) c.get("match"),
+        AclAction.fromWire((String) c.get("action")),
+        one(c.get("name")),
+        (Boolean) c.get("log"),
+        one(c.get("severity")),
+        one(c.get("meter")),
+        new TreeMap<>(strMap(c.get("options"))),
+        new TreeMap<>(r.externalIds()));
+  }
+
+  private static String one(Object v) {
+    Set<String> s = strings(v);
+    return s.isEmpty() ? null : s.iterator().next();
+  }
+
+  /** Row counts per table, owned and total, for reports. */
+  public synchronized Map<String, int[]> counts() {
+    Map<String, int[]> m = new TreeMap<>();
+    m.put(LSP, new int[] {0, lspNames.size()});
+    m.put(PORT_GROUP, new int[] {(int) pgs.values().stream().filter(PgRow::owned).count(), pgs.size()});
+    m.put(ADDRESS_SET, new int[] {(int) ases.values().stream().filter(AsRow::owned).count(), ases.size()});
+    m.put(ACL, new int[] {(int) acls.values().stream().filter(AclRow::owned).count(), acls.size()});
+    return m;
+  }
+
+  // ---- writes --------------------------------------------------------------------------------------------------------
+
+  /** Applies monitor updates (initial contents or changes). */
+  public void apply(List<RowUpdate> updates) {
+    List<String> added = new java.util.ArrayList<>();
+    Consumer<String> cb;
+    synchronized (this) {
+      for (RowUpdate u : updates) {
+        if (u.isDelete()) {
+          remove(u.table(), u.uuid());
+        } else {
+          String n = put(u.table(), u.uuid(), u.row());
+          if (n != null) {
+            added.add(n);
+          }
+        }
+      }
+      cb = portAdded;
+    }
+    for (String n : added) {
+      cb.accept(n);
+    }
+  }
+
+  /** Applies the effects of a committed transaction: {@code results} as {@link OvsdbSession#transact} returned them. */
+  public synchronized void applyCommitted(List<Operation> ops, List<Object> results) {
+    Map<String, Uuid> named = new HashMap<>();
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof Operation.Insert ins && ins.uuidName() != null) {
+        named.put(ins.uuidName().name(), (Uuid) results.get(i));
+      }
+    }
+    Set<Uuid> maybeGarbage = new HashSet<>();
+    for (int i = 0; i < ops.size(); i++) {
+      Operation op = ops.get(i);
+      if (op instanceof Operation.Insert ins) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        ins.row().forEach((k, v) -> row.put(k, resolve(v, named)));
+        put(ins.table(), (Uuid) results.get(i), row);
+      } else if (op instanceof Operation.Update up) {
+        Map<String, Object> row = current(up.table(), up.uuid());
+        if (row != null) {
+          up.row().forEach((k, v) -> row.put(k, resolve(v, named)));
+          put(up.table(), up.uuid(), row);
+        }
+      } else if (op instanceof Operation.Mutate mu) {
+        Map<String, Object> row = current(mu.table(), mu.uuid());
+        if (row != null) {
+          Object resolved = resolve(mu.elements(), named);
+          Set<Object> s = new HashSet<>((Set<?>) row.getOrDefault(mu.column(), Set.of()));
+          if (mu.mutator() == Operation.Mutator.INSERT) {
+            s.addAll((Set<?>) resolved);
+          } else {
+            s.removeAll((Set<?>) resolved);
+            if (mu.table().equals(PORT_GROUP) && mu.column().equals("acls")) {
+              for (Object o : (Set<?>) resolved) {
+                maybeGarbage.add((Uuid) o);
+              }
+            }
+          }
+          row.put(mu.column(), s);
+          put(mu.table(), mu.uuid(), row);
+        }
+      } else if (op instanceof Operation.Delete del) {
+        if (del.table().equals(PORT_GROUP)) {
+          PgRow pg = pgs.get(del.uuid());
+          if (pg != null) {
+            maybeGarbage.addAll(pg.acls());
+          }
+        }
+        remove(del.table(), del.uuid());
+      }
+    }
+    // ACLs are not root rows: the server drops one that no Port_Group refers to any more. netctl's ACLs are only ever
+    // referred to by Port_Groups, so an owned ACL without a holder is gone.
+    for (Uuid a : maybeGarbage) {
+      AclRow r = acls.get(a);
+      if (r != null && r.owned() && holders(a).isEmpty()) {
+        remove(ACL, a);
+      }
+    }
+  }
+
+  private Map<String, Object> current(String table, Uuid u) {
+    switch (table) {
+      case PORT_GROUP -> {
+        PgRow r = pgs.get(u);
+        if (r == null) {
+          return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("ports", new HashSet<Object>(r.ports()));
+        m.put("acls", new HashSet<Object>(r.acls()));
+        m.put("external_ids", r.externalIds());
+        return m;
+      }
+      case ADDRESS_SET -> {
+        AsRow r = ases.get(u);
+        if (r == null) {
+          return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("addresses", new HashSet<Object>(r.addresses()));
+        m.put("external_ids", r.externalIds());
+        return m;
+      }
+      case ACL -> {
+        AclRow r = acls.get(u);
+        return r == null ? null : new LinkedHashMap<>(r.columns());
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static Object resolve(Object v, Map<String, Uuid> named) {
+    if (v instanceof NamedUuid n) {
+      Uuid u = named.get(n.name());
+      if (u == null) {
+        throw new IllegalStateException("named-uuid " + n + " not inserted in this transaction");
+      }
+      return u;
+    }
+    if (v instanceof Set<?> s) {
+      Set<Object> out = new HashSet<>();
+      for (Object o : s) {
+        out.add(resolve(o, named));
+      }
+      return out;
+    }
+    return v;
+  }
+
+  /** Puts a row; returns the LSP name when a new logical switch port appeared. */
+  private String put(String table, Uuid u, Map<String, Object> row) {
+    switch (table) {
+      case LSP -> {
+        String name = (String) row.get("name");
+        String old = lspNames.put(u, name);
+        if (old != null && !old.equals(name)) {
+          lspByName.remove(old, u);
+        }
+        Uuid prev = lspByName.put(name, u);
+        return prev == null || !prev.equals(u) ? name : null;
+      }
+      case PORT_GROUP -> {
+        PgRow old = pgs.get(u);
+        PgRow r =
+            new PgRow(u, (String) row.get("name"), uuids(row.get("ports")), uuids(row.get("acls")),
+                strMap(row.get("external_ids")));
+        if (old != null) {
+          unindex(old);
+        }
+        pgs.put(u, r);
+        pgByName.put(r.name(), u);
+        for (Uuid a : r.acls()) {
+          aclHolders.computeIfAbsent(a, k -> new HashSet<>()).add(u);
+        }
+      }
+      case ADDRESS_SET -> {
+        AsRow old = ases.get(u);
+        if (old != null) {
+          asByName.remove(old.name(), u);
+        }
+        AsRow r = new AsRow(u, (String) row.get("name"), strings(row.get("addresses")), strMap(row.get("external_ids")));
+        ases.put(u, r);
+        asByName.put(r.name(), u);
+      }
+      case ACL -> {
+        AclRow old = acls.get(u);
+        if (old != null) {
+          unindex(old);
+        }
+        Map<String, Object> cols = new LinkedHashMap<>();
+        for (String c : ACL_COLUMNS) {
+          if (c.equals("tier") && !aclTier) {
+            continue;
+          }
+          cols.put(c, normalize(c, row.get(c)));
+        }
+        AclRow r = new AclRow(u, Collections.unmodifiableMap(cols), strMap(row.get("external_ids")));
+        acls.put(u, r);
+        if (r.owned() && r.id() != null) {
+          ownedAclsById.computeIfAbsent(r.id(), k -> new HashSet<>()).add(u);
+        }
+      }
+      default -> {}
+    }
+    return null;
+  }
+
+  private void remove(String table, Uuid u) {
+    switch (table) {
+      case LSP -> {
+        String name = lspNames.remove(u);
+        if (name != null) {
+          lspByName.remove(name, u);
+        }
+      }
+      case PORT_GROUP -> {
+        PgRow old = pgs.remove(u);
+        if (old != null) {
+          unindex(old);
+        }
+      }
+      case ADDRESS_SET -> {
+        AsRow old = ases.remove(u);
+        if (old != null) {
+          asByName.remove(old.name(), u);
+        }
+      }
+      case ACL -> {
+        AclRow old = acls.remove(u);
+        if (old != null) {
+          unindex(old);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private void unindex(PgRow old) {
+    pgByName.remove(old.name(), old.uuid());
+    for (Uuid a : old.acls()) {
+      Set<Uuid> h = aclHolders.get(a);
+      if (h != null) {
+        h.remove(old.uuid());
+        if (h.isEmpty()) {
+          aclHolders.remove(a);
+        }
+      }
+    }
+  }
+
+  private void unindex(AclRow old) {
+    if (old.id() != null) {
+      Set<Uuid> s = ownedAclsById.get(old.id());
+      if (s != null) {
+        s.remove(old.uuid());
+        if (s.isEmpty()) {
+          ownedAclsById.remove(old.id());
+        }
+      }
+    }
+  }
+
+  /** The canonical wire form of an ACL column, as the monitor delivers it. */
+  static Object normalize(String column, Object v) {
+    return switch (column) {
+      case "name", "severity", "meter" -> strings(v);
+      case "options", "external_ids" -> strMap(v);
+      case "priority", "tier" -> v == null ? 0L : ((Number) v).longValue();
+      case "log" -> Boolean.TRUE.equals(v);
+      default -> v;
+    };
+  }
+
+  static Set<Uuid> uuids(Object v) {
+    if (v == null) {
+      return Set.of();
+    }
+    Set<Uuid> out = new HashSet<>();
+    for (Object o : (Set<?>) v) {
+      out.add((Uuid) o);
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  static Set<String> strings(Object v) {
+    if (v == null) {
+      return Set.of();
+    }
+    if (v instanceof String s) {
+      return Set.of(s);
+    }
+    Set<String> out = new HashSet<>();
+    for (Object o : (Set<?>) v) {
+      out.add((String) o);
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  static Map<String, String> strMap(Object v) {
+    if (v == null) {
+      return Map.of();
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+      out.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+}

@@ -1,0 +1,643 @@
+package io.netctl.ovn.ovsdb;
+
+import io.netctl.ovn.nb.Acl;
+import io.netctl.ovn.nb.AclAction;
+import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.MemberChange;
+import io.netctl.ovn.nb.NbDelta;
+import io.netctl.ovn.nb.NbRow;
+import io.netctl.ovn.nb.NbState;
+import io.netctl.ovn.nb.Ownership;
+import io.netctl.ovn.nb.PortGroup;
+import io.netctl.ovn.nb.RowRef;
+import io.netctl.ovn.ovsdb.ChangeCounts.Kind;
+import io.netctl.ovn.ovsdb.NbCache.AclRow;
+import io.netctl.ovn.ovsdb.NbCache.AsRow;
+import io.netctl.ovn.ovsdb.NbCache.PgRow;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Computes the OVSDB operations that turn the owned rows of an {@link NbCache} into a desired {@link NbState}: a pure
+ * function of the two (and of the scope), so it is tested without a server.
+ *
+ * <h2>Minimal operations</h2>
+ * <ul>
+ *   <li>Address_Set {@code addresses} and Port_Group {@code ports} change by {@code mutate} insert/delete of the
+ *       difference, never by rewriting the set (a full rewrite floods ovn-controller, ovn-kubernetes #6679).
+ *   <li>An ACL whose columns changed gets one {@code update} of the changed columns only. An ACL that moves to another
+ *       Port_Group is detached from the old one and inserted anew (rare: the group is part of its identity).
+ *   <li>New rows are inserted with named UUIDs. An ACL is not a root row: its insert travels in the same transaction as
+ *       the {@code acls} mutation (or the Port_Group insert) that refers to it, or the server drops it at commit.
+ *   <li>An owned row that is not desired is deleted; an owned ACL is removed from its Port_Groups' {@code acls} and the
+ *       server collects it. A Port_Group's delete takes its ACLs with it.
+ *   <li>Rows without netctl's ownership ids are never written. A desired name held by someone else's row is an
+ *       error for that row (and its ACLs), not a takeover.
+ * </ul>
+ *
+ * <h2>Transactions</h2>
+ * Operations come in units that must commit together (a Port_Group with its new ACLs). Units are ordered so that
+ * every intermediate state is consistent (Address_Sets before the ACLs that name them, inserts before deletes) and
+ * packed into transactions of at most {@code maxOps} operations; a unit larger than that gets a transaction of its own.
+ */
+public final class Planner {
+
+  /** Which rows to look at: all of them (a full reconcile) or those an {@link NbDelta} touches. */
+  public record Scope(boolean all, Set<String> portGroups, Set<String> addressSets, Set<String> acls) {
+    public static final Scope ALL = new Scope(true, Set.of(), Set.of(), Set.of());
+
+    public Scope {
+      portGroups = Set.copyOf(portGroups);
+      addressSets = Set.copyOf(addressSets);
+      acls = Set.copyOf(acls);
+    }
+
+    public static Scope of(NbDelta d) {
+      Set<String> pg = new HashSet<>();
+      Set<String> as = new HashSet<>();
+      Set<String> acl = new HashSet<>();
+      List<RowRef> refs = new ArrayList<>(d.deletes());
+      for (NbRow r : d.upserts()) {
+        refs.add(r.ref());
+      }
+      for (MemberChange m : d.memberChanges()) {
+        refs.add(m.row());
+      }
+      for (RowRef r : refs) {
+        switch (r.table()) {
+          case PORT_GROUP -> pg.add(r.key());
+          case ADDRESS_SET -> as.add(r.key());
+          case ACL -> acl.add(r.key());
+          default -> throw new IllegalArgumentException("table " + r.table() + " is not reconciled yet");
+        }
+      }
+      return new Scope(false, pg, as, acl);
+    }
+
+    public static Scope portGroups(Set<String> names) {
+      return new Scope(false, names, Set.of(), Set.of());
+    }
+
+    public Scope plus(Scope o) {
+      if (all || o.all) {
+        return ALL;
+      }
+      return new Scope(false, union(portGroups, o.portGroups), union(addressSets, o.addressSets), union(acls, o.acls));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+      Set<String> s = new HashSet<>(a);
+      s.addAll(b);
+      return s;
+    }
+  }
+
+  /** One transaction: its operations, one readable note per operation (names, not UUIDs), and the rows it changes. */
+  public record Txn(List<Operation> ops, List<String> notes, ChangeCounts counts) {
+    public Txn {
+      ops = List.copyOf(ops);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * What to do.
+   *
+   * @param transactions in order
+   * @param warnings e.g. logical switch ports that do not exist yet
+   * @param errors rows that cannot be programmed (taken names, features the NB lacks); the rest is still planned
+   * @param missingPorts logical switch port name to the Port_Groups that want it
+   * @param counts rows created, updated and deleted by all transactions
+   */
+  public record Plan(
+      List<Txn> transactions,
+      List<String> warnings,
+      List<String> errors,
+      Map<String, Set<String>> missingPorts,
+      ChangeCounts counts) {
+    public int operations() {
+      return transactions.stream().mapToInt(t -> t.ops().size()).sum();
+    }
+
+    public boolean isEmpty() {
+      return transactions.isEmpty();
+    }
+  }
+
+  /**
+   * @param maxOps most operations in one transaction
+   * @param schemaVersion the NB schema version, for error messages
+   */
+  public record Options(int maxOps, String schemaVersion) {
+    public static final int DEFAULT_MAX_OPS = 5_000;
+
+    public Options {
+      if (maxOps < 1) {
+        throw new IllegalArgumentException("maxOps: " + maxOps + " (expected: >= 1)");
+      }
+    }
+  }
+
+  private enum Phase {
+    ADDRESS_SET_UPSERT,
+    PORT_GROUP_UPSERT,
+    ACL_UPDATE,
+    ACL_DETACH,
+    PORT_GROUP_DELETE,
+    ADDRESS_SET_DELETE
+  }
+
+  private record Unit(Phase phase, List<Operation> ops, ChangeCounts counts) {}
+
+  private final NbState desired;
+  private final NbCache cache;
+  private final Options options;
+  private final List<Unit> units = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  private final Map<String, Set<String>> missingPorts = new TreeMap<>();
+  private final Map<String, Integer> refusedByOwner = new TreeMap<>();
+  private final Map<String, List<Acl>> aclInsertsByPg = new TreeMap<>();
+  private final Map<Uuid, Set<Uuid>> detachByPg = new LinkedHashMap<>();
+  private final Set<String> blockedPgs = new HashSet<>();
+  private int nextName;
+
+  private Planner(NbState desired, NbCache cache, Options options) {
+    this.desired = desired;
+    this.cache = cache;
+    this.options = options;
+  }
+
+  /** Plans the operations that make the cache's owned rows within {@code scope} equal to {@code desired}. */
+  public static Plan plan(NbState desired, NbCache cache, Scope scope, Options options) {
+    synchronized (cache) {
+      return new Planner(desired, cache, options).run(scope);
+    }
+  }
+
+  private Plan run(Scope scope) {
+    Set<String> asNames = new TreeSet<>(scope.all ? desired.addressSets().keySet() : scope.addressSets);
+    if (scope.all) {
+      asNames.addAll(cache.ownedAddressSetNames());
+    }
+    for (String n : asNames) {
+      planAddressSet(n);
+    }
+    Set<String> pgNames = new TreeSet<>(scope.all ? desired.portGroups().keySet() : scope.portGroups);
+    if (scope.all) {
+      pgNames.addAll(cache.ownedPortGroupNames());
+    }
+    for (String n : pgNames) {
+      checkPortGroupName(n);
+    }
+    Set<String> aclIds = new TreeSet<>(scope.all ? desired.acls().keySet() : scope.acls);
+    if (scope.all) {
+      aclIds.addAll(cache.ownedAclIds());
+    }
+    for (String id : aclIds) {
+      planAcl(id);
+    }
+    pgNames.addAll(aclInsertsByPg.keySet());
+    for (String n : pgNames) {
+      planPortGroup(n, aclInsertsByPg.getOrDefault(n, List.of()));
+    }
+    for (Map.Entry<Uuid, Set<Uuid>> e : detachByPg.entrySet()) {
+      ChangeCounts c = new ChangeCounts();
+      c.add(NbCache.ACL, Kind.DELETED, e.getValue().size());
+      units.add(
+          new Unit(
+              Phase.ACL_DETACH,
+              List.of(mutate(NbCache.PORT_GROUP, e.getKey(), "acls", Operation.Mutator.DELETE, e.getValue())),
+              c));
+    }
+    for (Map.Entry<String, Integer> e : refusedByOwner.entrySet()) {
+      errors.add(
+          e.getKey() + ": " + e.getValue() + " ACL(s) not programmed: they need ACL tiers (the pass action, the"
+              + " NetworkPolicy and baseline tiers), which need OVN 23.09 or newer; this Northbound (schema "
+              + options.schemaVersion() + ") has no ACL.tier column");
+    }
+    return pack();
+  }
+
+  // ---- Address_Set ---------------------------------------------------------------------------------------------------
+
+  private void planAddressSet(String name) {
+    AddressSet d = desired.addressSets().get(name);
+    AsRow a = cache.addressSet(name);
+    if (a != null && !a.owned()) {
+      if (d != null) {
+        errors.add("Address_Set " + name + " exists and is not netctl's (external_ids " + a.externalIds()
+            + "): not modified");
+      }
+      return;
+    }
+    ChangeCounts c = new ChangeCounts();
+    if (d == null) {
+      if (a != null) {
+        c.add(NbCache.ADDRESS_SET, Kind.DELETED);
+        units.add(new Unit(Phase.ADDRESS_SET_DELETE, List.of(new Operation.Delete(NbCache.ADDRESS_SET, a.uuid())), c));
+      }
+      return;
+    }
+    if (a == null) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", name);
+      row.put("addresses", new TreeSet<Object>(d.addresses()));
+      row.put("external_ids", d.externalIds());
+      c.add(NbCache.ADDRESS_SET, Kind.CREATED);
+      units.add(new Unit(Phase.ADDRESS_SET_UPSERT, List.of(new Operation.Insert(NbCache.ADDRESS_SET, named("as"), row)), c));
+      return;
+    }
+    List<Operation> ops = new ArrayList<>();
+    Set<String> add = minus(d.addresses(), a.addresses());
+    Set<String> del = minus(a.addresses(), d.addresses());
+    if (!del.isEmpty()) {
+      ops.add(mutate(NbCache.ADDRESS_SET, a.uuid(), "addresses", Operation.Mutator.DELETE, del));
+    }
+    if (!add.isEmpty()) {
+      ops.add(mutate(NbCache.ADDRESS_SET, a.uuid(), "addresses", Operation.Mutator.INSERT, add));
+    }
+    if (!a.externalIds().equals(d.externalIds())) {
+      ops.add(new Operation.Update(NbCache.ADDRESS_SET, a.uuid(), Map.of("external_ids", d.externalIds())));
+    }
+    if (!ops.isEmpty()) {
+      c.add(NbCache.ADDRESS_SET, Kind.UPDATED);
+      units.add(new Unit(Phase.ADDRESS_SET_UPSERT, ops, c));
+    }
+  }
+
+  // ---- ACL -----------------------------------------------------------------------------------------------------------
+
+  private void planAcl(String id) {
+    Acl d = desired.acls().get(id);
+    if (d != null && !cache.aclTier() && needsTiers(d)) {
+      refusedByOwner.merge(owner(d), 1, Integer::sum);
+      return; // leave whatever exists alone
+    }
+    if (d != null && blockedPgs.contains(d.portGroup())) {
+      d = null; // reported with the Port_Group
+    }
+    Uuid keep = null;
+    PgRow target = d == null ? null : cache.portGroup(d.portGroup());
+    List<Uuid> rows = new ArrayList<>(new TreeSet<>(cache.ownedAcls(id)));
+    if (d != null && target != null) {
+      for (Uuid u : rows) {
+        if (cache.holders(u).contains(target.uuid())) {
+          keep = u;
+          break;
+        }
+      }
+    }
+    for (Uuid u : rows) {
+      if (u.equals(keep)) {
+        continue;
+      }
+      for (Uuid h : cache.holders(u)) {
+        PgRow holder = cache.portGroup(h);
+        if (holder == null || !holder.owned()) {
+          continue; // never write someone else's Port_Group
+        }
+        if (!desired.portGroups().containsKey(holder.name())) {
+          continue; // the holder is deleted, which takes the ACL with it; counted below
+        }
+        detachByPg.computeIfAbsent(h, k -> new TreeSet<>()).add(u);
+      }
+    }
+    for (Uuid u : rows) {
+      if (!u.equals(keep)) {
+        boolean detached = detachByPg.values().stream().anyMatch(s -> s.contains(u));
+        if (!detached && !cache.holders(u).isEmpty()) {
+          // removed through its Port_Group's delete: count it here, once
+          boolean viaDelete = cache.holders(u).stream().map(cache::portGroup)
+              .anyMatch(p -> p != null && p.owned() && !desired.portGroups().containsKey(p.name()));
+          if (viaDelete) {
+            ChangeCounts c = new ChangeCounts();
+            c.add(NbCache.ACL, Kind.DELETED);
+            units.add(new Unit(Phase.PORT_GROUP_DELETE, List.of(), c));
+          }
+        }
+      }
+    }
+    if (d == null) {
+      return;
+    }
+    if (keep == null) {
+      aclInsertsByPg.computeIfAbsent(d.portGroup(), k -> new ArrayList<>()).add(d);
+      return;
+    }
+    Map<String, Object> want = aclColumns(d, cache.aclTier());
+    Map<String, Object> have = cache.acl(keep).columns();
+    Map<String, Object> changed = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : want.entrySet()) {
+      if (!Objects.equals(NbCache.normalize(e.getKey(), e.getValue()), have.get(e.getKey()))) {
+        changed.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!changed.isEmpty()) {
+      ChangeCounts c = new ChangeCounts();
+      c.add(NbCache.ACL, Kind.UPDATED);
+      units.add(new Unit(Phase.ACL_UPDATE, List.of(new Operation.Update(NbCache.ACL, keep, changed)), c));
+    }
+  }
+
+  /** Whether an ACL cannot be programmed without ACL tiers: pass, or a tier other than the admin tier. */
+  static boolean needsTiers(Acl a) {
+    return a.action() == AclAction.PASS || a.tier() > 1;
+  }
+
+  private static String owner(NbRow r) {
+    String t = r.externalIds().getOrDefault(Ownership.OWNER_TYPE, "?");
+    String n = r.externalIds().getOrDefault(Ownership.OWNER_NAME, "?");
+    return t + " " + n;
+  }
+
+  /** The ACL's columns in wire form (optional columns as sets of zero or one element). */
+  public static Map<String, Object> aclColumns(Acl a, boolean tier) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("priority", (long) a.priority());
+    m.put("direction", a.direction().wireName());
+    m.put("match", a.match());
+    m.put("action", a.action().wireName());
+    m.put("name", optional(a.name()));
+    m.put("log", a.log());
+    m.put("severity", optional(a.severity()));
+    m.put("meter", optional(a.meter()));
+    m.put("options", a.options());
+    m.put("external_ids", a.externalIds());
+    if (tier) {
+      m.put("tier", (long) a.tier());
+    }
+    return m;
+  }
+
+  private static Set<Object> optional(String s) {
+    return s == null ? Set.of() : Set.of(s);
+  }
+
+  // ---- Port_Group ----------------------------------------------------------------------------------------------------
+
+  private void checkPortGroupName(String name) {
+    PgRow a = cache.portGroup(name);
+    if (a != null && !a.owned() && desired.portGroups().containsKey(name)) {
+      errors.add("Port_Group " + name + " exists and is not netctl's (external_ids " + a.externalIds()
+          + "): neither it nor its ACLs are programmed");
+      blockedPgs.add(name);
+    }
+  }
+
+  private void planPortGroup(String name, List<Acl> newAcls) {
+    if (blockedPgs.contains(name)) {
+      return;
+    }
+    PortGroup d = desired.portGroups().get(name);
+    PgRow a = cache.portGroup(name);
+    if (a != null && !a.owned()) {
+      return;
+    }
+    ChangeCounts c = new ChangeCounts();
+    if (d == null) {
+      if (!newAcls.isEmpty()) {
+        errors.add("Port_Group " + name + " is not in the desired state: its " + newAcls.size()
+            + " ACL(s) are not programmed");
+      }
+      if (a != null) {
+        c.add(NbCache.PORT_GROUP, Kind.DELETED);
+        units.add(new Unit(Phase.PORT_GROUP_DELETE, List.of(new Operation.Delete(NbCache.PORT_GROUP, a.uuid())), c));
+      }
+      return;
+    }
+    Set<Uuid> ports = resolvePorts(d);
+    List<Operation> ops = new ArrayList<>();
+    Set<Object> aclRefs = new TreeSet<>(Comparator.comparing(Object::toString));
+    List<Operation> aclInserts = new ArrayList<>();
+    for (Acl acl : newAcls) {
+      NamedUuid n = named("acl");
+      aclRefs.add(n);
+      aclInserts.add(new Operation.Insert(NbCache.ACL, n, aclColumns(acl, cache.aclTier())));
+      c.add(NbCache.ACL, Kind.CREATED);
+    }
+    if (a == null) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", name);
+      row.put("ports", new TreeSet<Object>(ports));
+      row.put("acls", aclRefs);
+      row.put("external_ids", d.externalIds());
+      ops.addAll(aclInserts);
+      ops.add(new Operation.Insert(NbCache.PORT_GROUP, named("pg"), row));
+      c.add(NbCache.PORT_GROUP, Kind.CREATED);
+      units.add(new Unit(Phase.PORT_GROUP_UPSERT, ops, c));
+      return;
+    }
+    boolean updated = false;
+    Set<Uuid> add = minus(ports, a.ports());
+    Set<Uuid> del = minus(a.ports(), ports);
+    if (!del.isEmpty()) {
+      ops.add(mutate(NbCache.PORT_GROUP, a.uuid(), "ports", Operation.Mutator.DELETE, del));
+      updated = true;
+    }
+    if (!add.isEmpty()) {
+      ops.add(mutate(NbCache.PORT_GROUP, a.uuid(), "ports", Operation.Mutator.INSERT, add));
+      updated = true;
+    }
+    if (!a.externalIds().equals(d.externalIds())) {
+      ops.add(new Operation.Update(NbCache.PORT_GROUP, a.uuid(), Map.of("external_ids", d.externalIds())));
+      updated = true;
+    }
+    if (!aclInserts.isEmpty()) {
+      ops.addAll(aclInserts);
+      ops.add(mutate(NbCache.PORT_GROUP, a.uuid(), "acls", Operation.Mutator.INSERT, aclRefs));
+    }
+    if (updated) {
+      c.add(NbCache.PORT_GROUP, Kind.UPDATED);
+    }
+    if (!ops.isEmpty()) {
+      units.add(new Unit(Phase.PORT_GROUP_UPSERT, ops, c));
+    }
+  }
+
+  private Set<Uuid> resolvePorts(PortGroup d) {
+    Set<Uuid> out = new TreeSet<>();
+    List<String> missing = new ArrayList<>();
+    for (String p : d.ports()) {
+      Uuid u = cache.lsp(p);
+      if (u == null) {
+        missing.add(p);
+        missingPorts.computeIfAbsent(p, k -> new TreeSet<>()).add(d.name());
+      } else {
+        out.add(u);
+      }
+    }
+    if (!missing.isEmpty()) {
+      warnings.add("Port_Group " + d.name() + ": " + missing.size() + " logical switch port(s) do not exist yet and"
+          + " are left out until they appear: " + abbreviate(missing));
+    }
+    return out;
+  }
+
+  private static String abbreviate(List<String> l) {
+    if (l.size() <= 5) {
+      return String.join(", ", l);
+    }
+    return String.join(", ", l.subList(0, 5)) + ", ... (" + (l.size() - 5) + " more)";
+  }
+
+  // ---- packing -------------------------------------------------------------------------------------------------------
+
+  private Plan pack() {
+    List<Unit> sorted = new ArrayList<>(units);
+    sorted.sort(Comparator.comparingInt(u -> u.phase().ordinal()));
+    List<Txn> txns = new ArrayList<>();
+    List<Operation> ops = new ArrayList<>();
+    ChangeCounts counts = new ChangeCounts();
+    ChangeCounts total = new ChangeCounts();
+    for (Unit u : sorted) {
+      total.addAll(u.counts());
+      if (!ops.isEmpty() && ops.size() + u.ops().size() > options.maxOps()) {
+        txns.add(new Txn(ops, notes(ops), counts));
+        ops = new ArrayList<>();
+        counts = new ChangeCounts();
+      }
+      ops.addAll(u.ops());
+      counts.addAll(u.counts());
+    }
+    if (!ops.isEmpty()) {
+      txns.add(new Txn(ops, notes(ops), counts));
+    } else if (!counts.isEmpty() && !txns.isEmpty()) {
+      txns.get(txns.size() - 1).counts().addAll(counts);
+    }
+    return new Plan(
+        Collections.unmodifiableList(txns),
+        List.copyOf(warnings),
+        List.copyOf(errors),
+        Collections.unmodifiableMap(missingPorts),
+        total);
+  }
+
+  // ---- notes -------------------------------------------------------------------------------------------------------
+
+  private List<String> notes(List<Operation> ops) {
+    Map<String, String> named = new java.util.HashMap<>();
+    for (Operation op : ops) {
+      if (op instanceof Operation.Insert ins && ins.uuidName() != null) {
+        named.put(ins.uuidName().toString(), rowName(ins.table(), ins.row()));
+      }
+    }
+    List<String> out = new ArrayList<>(ops.size());
+    for (Operation op : ops) {
+      out.add(note(op, named));
+    }
+    return out;
+  }
+
+  private static String rowName(String table, Map<String, Object> row) {
+    if (table.equals(NbCache.ACL)) {
+      Object ids = row.get("external_ids");
+      return ids instanceof Map<?, ?> m ? String.valueOf(m.get(Ownership.ID)) : "?";
+    }
+    return String.valueOf(row.get("name"));
+  }
+
+  private String name(String table, Uuid u) {
+    return switch (table) {
+      case NbCache.PORT_GROUP -> {
+        PgRow r = cache.portGroup(u);
+        yield r == null ? u.toString() : r.name();
+      }
+      case NbCache.ADDRESS_SET -> {
+        AsRow r = cache.addressSetByUuid(u);
+        yield r == null ? u.toString() : r.name();
+      }
+      case NbCache.ACL -> {
+        AclRow r = cache.acl(u);
+        yield r == null || r.id() == null ? u.toString() : r.id();
+      }
+      case NbCache.LSP -> {
+        String n = cache.lspName(u);
+        yield n == null ? u.toString() : n;
+      }
+      default -> u.toString();
+    };
+  }
+
+  private String element(Object o, String refTable, Map<String, String> named) {
+    if (o instanceof Uuid u) {
+      return name(refTable, u);
+    }
+    if (o instanceof NamedUuid n) {
+      return named.getOrDefault(n.toString(), n.toString());
+    }
+    return String.valueOf(o);
+  }
+
+  private String note(Operation op, Map<String, String> named) {
+    if (op instanceof Operation.Insert ins) {
+      Map<String, Object> r = ins.row();
+      String n = rowName(ins.table(), r);
+      return switch (ins.table()) {
+        case NbCache.ACL -> "create ACL " + n + ": " + r.get("direction") + " priority " + r.get("priority")
+            + (r.containsKey("tier") ? " tier " + r.get("tier") : "") + " " + r.get("action") + " '" + r.get("match")
+            + "'";
+        case NbCache.PORT_GROUP -> "create Port_Group " + n + " (" + ((Set<?>) r.get("ports")).size() + " ports, "
+            + ((Set<?>) r.get("acls")).size() + " ACLs)";
+        case NbCache.ADDRESS_SET -> "create Address_Set " + n + " " + elements((Set<?>) r.get("addresses"), "", named);
+        default -> op.describe();
+      };
+    }
+    if (op instanceof Operation.Update up) {
+      return "update " + up.table() + " " + name(up.table(), up.uuid()) + ": " + up.row();
+    }
+    if (op instanceof Operation.Mutate mu) {
+      String ref = mu.column().equals("ports") ? NbCache.LSP : mu.column().equals("acls") ? NbCache.ACL : "";
+      return mu.table() + " " + name(mu.table(), mu.uuid()) + ": " + mu.column()
+          + (mu.mutator() == Operation.Mutator.INSERT ? " += " : " -= ") + elements(mu.elements(), ref, named);
+    }
+    Operation.Delete d = (Operation.Delete) op;
+    return "delete " + d.table() + " " + name(d.table(), d.uuid());
+  }
+
+  private String elements(Set<?> s, String refTable, Map<String, String> named) {
+    List<String> l = new ArrayList<>();
+    for (Object o : s) {
+      l.add(element(o, refTable, named));
+    }
+    Collections.sort(l);
+    return "[" + (l.size() <= 8 ? String.join(", ", l) : String.join(", ", l.subList(0, 8)) + ", ... ("
+        + (l.size() - 8) + " more)") + "]";
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------------------
+
+  private NamedUuid named(String prefix) {
+    return new NamedUuid(prefix + nextName++);
+  }
+
+  private static Operation.Mutate mutate(String table, Uuid u, String column, Operation.Mutator m, Set<?> elements) {
+    return new Operation.Mutate(table, u, column, m, sortable(elements));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<Object> sortable(Set<?> s) {
+    Set<Object> t = new TreeSet<>(Comparator.comparing(Object::toString));
+    t.addAll((Set<Object>) s);
+    return t;
+  }
+
+  private static <T> Set<T> minus(Set<T> a, Set<T> b) {
+    Set<T> r = new TreeSet<>(Comparator.comparing(Object::toString));
+    for (T x : a) {
+      if (!b.contains(x)) {
+        r.add(x);
+      }
+    }
+    return r;
+  }
+}

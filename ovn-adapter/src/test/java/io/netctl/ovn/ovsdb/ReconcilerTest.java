@@ -1,0 +1,243 @@
+package io.netctl.ovn.ovsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netctl.ovn.nb.Acl;
+import io.netctl.ovn.nb.AclAction;
+import io.netctl.ovn.nb.AclDirection;
+import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.NbState;
+import io.netctl.ovn.nb.Ownership;
+import io.netctl.ovn.nb.PortGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler against {@link FakeOvsdb}: no server needed. */
+class ReconcilerTest {
+  private final List<Reconciler> open = new ArrayList<>();
+  private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  @AfterEach
+  void close() {
+    open.forEach(Reconciler::close);
+  }
+
+  private FakeOvsdb db(boolean tier) {
+    FakeOvsdb db = new FakeOvsdb(tier);
+    for (int i = 0; i < RandomStates.LSPS; i++) {
+      db.addLsp(RandomStates.lsp(i));
+    }
+    return db;
+  }
+
+  private Reconciler reconciler(FakeOvsdb db, int maxOps) {
+    Reconciler r = new Reconciler(db::connect, new Reconciler.Options(maxOps, Duration.ofSeconds(10)), log::add);
+    open.add(r);
+    return r;
+  }
+
+  /** What the NB holds of netctl's rows, read by a fresh replica. */
+  static NbState owned(FakeOvsdb db) throws OvsdbException {
+    OvsdbSession s = db.connect();
+    NbCache c = new NbCache(s.tables().get(NbCache.ACL).contains("tier"));
+    c.apply(s.monitor(NbCache.monitoredColumns(c.aclTier()), u -> {}));
+    s.close();
+    return c.ownedState();
+  }
+
+  static PortGroup pg(String name, String... ports) {
+    return new PortGroup(name, new TreeSet<>(List.of(ports)), Ownership.ids("AdminNetworkPolicy", "a", name));
+  }
+
+  static AddressSet as(String name, String... addrs) {
+    return new AddressSet(name, new TreeSet<>(List.of(addrs)), Ownership.ids("AdminNetworkPolicy", "a", name));
+  }
+
+  static Acl acl(String id, String pg, int tier, int prio, AclAction action, String severity) {
+    return new Acl(pg, AclDirection.TO_LPORT, tier, prio, "outport == @" + pg + " && tcp.dst == 80", action, id,
+        false, severity, null, new TreeMap<>(), Ownership.ids("AdminNetworkPolicy", "a", id));
+  }
+
+  @Test
+  void createsThenChangesNothing() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = RandomStates.state(42);
+    ReconcileResult first = r.reconcile(s);
+    assertThat(first.ok()).isTrue();
+    assertThat(first.transactions()).isEqualTo(1);
+    assertThat(owned(db)).isEqualTo(s);
+    ReconcileResult second = r.reconcile(s);
+    assertThat(second.transactions()).isZero();
+    assertThat(second.counts().isEmpty()).isTrue();
+    // a new process (fresh replica) agrees
+    assertThat(reconciler(db, 5000).reconcile(s).transactions()).isZero();
+  }
+
+  @Test
+  void memberChangesAreMutationsOfTheDifference() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    r.reconcile(NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1", "10.0.0.2"))));
+    NbState next = NbState.of(List.of(pg("nc_p", "pod2.ns", "pod3.ns"), as("nc_a", "10.0.0.2", "10.0.0.3")));
+    ReconcileResult res = r.dryRun(next);
+    assertThat(res.planned())
+        .containsExactlyInAnyOrder(
+            "Address_Set nc_a: addresses -= [10.0.0.1]",
+            "Address_Set nc_a: addresses += [10.0.0.3]",
+            "Port_Group nc_p: ports -= [pod1.ns]",
+            "Port_Group nc_p: ports += [pod3.ns]");
+    r.reconcile(next);
+    assertThat(owned(db)).isEqualTo(next);
+  }
+
+  @Test
+  void updatesOnlyChangedAclColumns() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    r.reconcile(NbState.of(List.of(pg("nc_p", "pod1.ns"), acl("x", "nc_p", 1, 100, AclAction.DROP, null))));
+    NbState next = NbState.of(List.of(pg("nc_p", "pod1.ns"), acl("x", "nc_p", 1, 200, AclAction.DROP, null)));
+    assertThat(r.dryRun(next).planned()).containsExactly("update ACL x: {priority=200}");
+    r.reconcile(next);
+    assertThat(owned(db)).isEqualTo(next);
+  }
+
+  @Test
+  void foreignRowsSurviveAndTheirNamesAreNotTakenOver() throws Exception {
+    FakeOvsdb db = db(true);
+    Uuid foreignAs =
+        db.insertRaw(NbCache.ADDRESS_SET, Map.of("name", "nc_a", "addresses", Set.of("1.2.3.4"), "external_ids",
+            Map.of("owner", "someone")));
+    db.insertRaw(NbCache.PORT_GROUP, Map.of("name", "theirs", "ports", Set.of(), "acls", Set.of(), "external_ids",
+        Map.of()));
+    Reconciler r = reconciler(db, 5000);
+    ReconcileResult res = r.reconcile(NbState.of(List.of(as("nc_a", "10.0.0.1"), pg("nc_p", "pod1.ns"))));
+    assertThat(res.errors()).singleElement().asString().contains("Address_Set nc_a exists and is not netctl's");
+    r.reconcile(NbState.EMPTY);
+    Map<Uuid, Map<String, Object>> sets = db.snapshot().get(NbCache.ADDRESS_SET);
+    assertThat(sets).containsOnlyKeys(foreignAs);
+    assertThat(sets.get(foreignAs).get("addresses")).isEqualTo(Set.of("1.2.3.4"));
+    assertThat(db.snapshot().get(NbCache.PORT_GROUP).values()).extracting(m -> m.get("name")).containsExactly("theirs");
+  }
+
+  @Test
+  void rejectedTransactionChangesNothingAndNamesTheOperation() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState good = RandomStates.state(7);
+    r.reconcile(good);
+    var before = db.snapshot();
+    NbState bad =
+        new NbState.Builder(good).put(pg("nc_bad", "pod1.ns"))
+            .put(acl("loud", "nc_bad", 1, 10, AclAction.DROP, "loud")).build();
+    ReconcileResult res = r.reconcile(bad);
+    assertThat(res.ok()).isFalse();
+    assertThat(res.errors()).singleElement().asString()
+        .contains("constraint violation")
+        .contains("loud is not one of the allowed values")
+        .contains("insert ACL");
+    assertThat(db.snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void missingPortsAreAddedWhenTheyAppear() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "late.ns")));
+    ReconcileResult res = r.reconcile(s);
+    assertThat(res.warnings()).singleElement().asString().contains("late.ns");
+    assertThat(r.missingPorts()).containsOnlyKeys("late.ns");
+    db.addLsp("late.ns");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(owned(db)).isEqualTo(s));
+  }
+
+  @Test
+  void smallTransactionsReachTheSameState() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 3);
+    NbState s = RandomStates.state(3);
+    ReconcileResult res = r.reconcile(s);
+    assertThat(res.transactions()).isGreaterThan(1);
+    assertThat(owned(db)).isEqualTo(s);
+    r.reconcile(RandomStates.state(4));
+    assertThat(owned(db)).isEqualTo(RandomStates.state(4));
+  }
+
+  @Test
+  void connectionLostBeforeOrAfterCommitConverges() throws Exception {
+    for (boolean afterCommit : new boolean[] {false, true}) {
+      FakeOvsdb db = db(true);
+      Reconciler r = reconciler(db, 4);
+      r.reconcile(RandomStates.state(10));
+      db.breakNext = afterCommit;
+      NbState s = RandomStates.state(11);
+      ReconcileResult res = r.reconcile(s);
+      assertThat(res.reconnects()).isEqualTo(1);
+      assertThat(owned(db)).isEqualTo(s);
+      assertNoDuplicates(db);
+      assertThat(r.reconcile(s).transactions()).isZero();
+    }
+  }
+
+  static void assertNoDuplicates(FakeOvsdb db) {
+    List<String> ids = new ArrayList<>();
+    for (Map<String, Object> row : db.snapshot().get(NbCache.ACL).values()) {
+      ids.add(String.valueOf(((Map<?, ?>) row.get("external_ids")).get(Ownership.ID)));
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void incrementalDeltasMatchFullReconciles() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState prev = RandomStates.state(100);
+    r.reconcile(prev);
+    for (long seed = 101; seed < 120; seed++) {
+      NbState next = RandomStates.state(seed);
+      r.apply(NbState.diff(prev, next));
+      assertThat(owned(db)).as("seed %d", seed).isEqualTo(next);
+      prev = next;
+    }
+  }
+
+  @Test
+  void withoutAclTiersOnlyTheAdminTierIsProgrammed() throws Exception {
+    FakeOvsdb db = db(false);
+    Reconciler r = reconciler(db, 5000);
+    NbState s =
+        NbState.of(
+            List.of(
+                pg("nc_p", "pod1.ns"),
+                acl("allow", "nc_p", 1, 300, AclAction.ALLOW_RELATED, null),
+                acl("deny", "nc_p", 1, 200, AclAction.DROP, null),
+                acl("pass", "nc_p", 1, 100, AclAction.PASS, null),
+                acl("banp", "nc_p", 3, 100, AclAction.DROP, null)));
+    assertThat(r.aclTiers()).isFalse();
+    ReconcileResult res = r.reconcile(s);
+    assertThat(res.errors()).singleElement().asString()
+        .contains("2 ACL(s) not programmed")
+        .contains("OVN 23.09 or newer")
+        .contains("schema 7.0.0");
+    assertThat(owned(db).acls().keySet()).containsExactlyInAnyOrder("allow", "deny");
+  }
+
+  @Test
+  void aclMovingToAnotherPortGroupIsReinserted() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    r.reconcile(NbState.of(List.of(pg("nc_p"), pg("nc_q"), acl("x", "nc_p", 1, 1, AclAction.DROP, null))));
+    NbState next = NbState.of(List.of(pg("nc_p"), pg("nc_q"), acl("x", "nc_q", 1, 1, AclAction.DROP, null)));
+    r.reconcile(next);
+    assertThat(owned(db)).isEqualTo(next);
+    assertNoDuplicates(db);
+  }
+}
