@@ -294,6 +294,14 @@ public final class BfdSession {
         return reason;
     }
 
+    /**
+     * Counts a packet for this session that the transport discarded before it could reach {@link #onPacket}, such as
+     * one that failed the TTL check of RFC 5881 §5 ({@link DropReason#TTL}).
+     */
+    public void countDrop(DropReason reason) {
+        drop(reason);
+    }
+
     /** (Re)arms the detection timer after an accepted packet (§6.8.4), unless local Demand mode makes it idle. */
     private void armDetection(long nowNs) {
         long detectNs = detectionTimeUs() * 1000L;
@@ -309,6 +317,9 @@ public final class BfdSession {
     private void onDetectionTimeExpired(long nowNs) {
         stats.detectionExpiries++;
         boolean live = state == INIT || state == UP;
+        if (live && lastRxNs != NEVER) {
+            stats.recordDetectionLatency(nowNs - lastRxNs);
+        }
         // §6.8.1: a detection time without a valid packet resets bfd.RemoteDiscr. Forget the rest of the peer too,
         // so the next packets carry Your Discriminator 0 and a restarted peer can find this session again.
         remoteDiscriminator = 0;
@@ -333,6 +344,7 @@ public final class BfdSession {
         state = next;
         localDiag = diag;
         stats.stateChanges++;
+        stats.transition(prev, next);
         if (prev == UP) {
             pollActive = false;
             pollPending = false;
@@ -636,6 +648,15 @@ public final class BfdSession {
 
     /** A copy of the operational data; call on the session's thread. */
     public BfdSessionSnapshot snapshot() {
+        Map<String, Long> transitions = new java.util.TreeMap<>();
+        for (BfdState from : BfdState.values()) {
+            for (BfdState to : BfdState.values()) {
+                long n = stats.transitions(from, to);
+                if (n != 0) {
+                    transitions.put(from.displayName() + "->" + to.displayName(), n);
+                }
+            }
+        }
         Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
         for (DropReason r : DropReason.values()) {
             long n = stats.dropped(r);
@@ -647,7 +668,10 @@ public final class BfdSession {
                 remoteDiagCode, config.detectMult(), remoteDetectMult, negotiatedTxIntervalUs(),
                 negotiatedRxIntervalUs(), detectionTimeUs(), localDemandActive(), pollActive, stats.upCount,
                 stats.downCount, stats.lastUpNs, stats.lastDownNs, stats.packetsSent, stats.packetsReceived,
-                stats.droppedTotal(), stats.authFailures(), Map.copyOf(dropped), stats.rxIntervalUs.copy());
+                stats.droppedTotal(), stats.authFailures(), Map.copyOf(dropped), stats.rxIntervalUs.copy(),
+                Map.copyOf(transitions), stats.detectionLatencyUs.copy(), stats.detectionExpiries,
+                advDesiredMinTxUs, advRequiredMinRxUs, remoteDetectMult == 0 ? 0 : remoteDesiredMinTxUs,
+                remoteDetectMult == 0 ? 0 : remoteMinRxUs);
     }
 
     @Override

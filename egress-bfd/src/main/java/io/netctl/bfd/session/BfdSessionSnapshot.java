@@ -15,6 +15,13 @@ import org.HdrHistogram.AbstractHistogram;
  * @param negotiatedRxIntervalUs the interval we expect from the peer: max(our RequiredMinRx, its DesiredMinTx)
  * @param detectionTimeUs §6.8.4; 0 while nothing is heard from the peer
  * @param rxIntervalUs a copy of the received-packet interval histogram
+ * @param transitions state transitions by {@code "From->To"} (display names, e.g. {@code "Up->Down"}); only non-zero
+ * @param detectionLatencyUs a copy of the detection-latency histogram (last accepted packet → expiry, µs)
+ * @param detectionExpiries how often the detection time expired
+ * @param desiredMinTxUs bfd.DesiredMinTxInterval as advertised
+ * @param requiredMinRxUs bfd.RequiredMinRxInterval as advertised
+ * @param remoteDesiredMinTxUs the peer's Desired Min TX Interval (0 while nothing is heard)
+ * @param remoteRequiredMinRxUs the peer's Required Min RX Interval (0 while nothing is heard)
  */
 public record BfdSessionSnapshot(
         BfdSessionKey key,
@@ -40,5 +47,17 @@ public record BfdSessionSnapshot(
         long packetsDropped,
         long authFailures,
         Map<DropReason, Long> droppedByReason,
-        AbstractHistogram rxIntervalUs) {
+        AbstractHistogram rxIntervalUs,
+        Map<String, Long> transitions,
+        AbstractHistogram detectionLatencyUs,
+        long detectionExpiries,
+        long desiredMinTxUs,
+        long requiredMinRxUs,
+        long remoteDesiredMinTxUs,
+        long remoteRequiredMinRxUs) {
+
+    /** Transitions from {@code from} to {@code to}. */
+    public long transitions(BfdState from, BfdState to) {
+        return transitions.getOrDefault(from.displayName() + "->" + to.displayName(), 0L);
+    }
 }

@@ -1,5 +1,6 @@
 package io.netctl.bfd.session;
 
+import io.netctl.bfd.codec.BfdState;
 import io.netctl.bfd.codec.DropReason;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
@@ -27,15 +28,34 @@ public final class BfdSessionStats {
     long packetsReceived;
     long detectionExpiries;
     final long[] dropped = new long[DropReason.COUNT];
+    /** Transitions by (from, to): index {@code from.ordinal() * 4 + to.ordinal()}. */
+    final long[] transitions = new long[16];
     final AbstractHistogram rxIntervalUs = new IntCountsHistogram(1, MAX_INTERVAL_US, 2);
+    /**
+     * Detection latency as the session sees it: the time from the last accepted packet to the expiry of the detection
+     * time, recorded on every expiry while Init or Up. (The fault itself may have happened up to one interval after
+     * that last packet; the perf harness measures from the fault.)
+     */
+    final AbstractHistogram detectionLatencyUs = new IntCountsHistogram(1, MAX_INTERVAL_US, 2);
 
     void drop(DropReason reason) {
         dropped[reason.ordinal()]++;
     }
 
     void recordRxInterval(long intervalNs) {
-        long us = Math.max(1, Math.min(MAX_INTERVAL_US, intervalNs / 1000));
-        rxIntervalUs.recordValue(us);
+        rxIntervalUs.recordValue(clampUs(intervalNs));
+    }
+
+    void recordDetectionLatency(long latencyNs) {
+        detectionLatencyUs.recordValue(clampUs(latencyNs));
+    }
+
+    void transition(BfdState from, BfdState to) {
+        transitions[from.ordinal() * 4 + to.ordinal()]++;
+    }
+
+    private static long clampUs(long ns) {
+        return Math.max(1, Math.min(MAX_INTERVAL_US, ns / 1000));
     }
 
     public long upCount() {
@@ -94,6 +114,16 @@ public final class BfdSessionStats {
             }
         }
         return sum;
+    }
+
+    /** How many times the session went from {@code from} to {@code to}. */
+    public long transitions(BfdState from, BfdState to) {
+        return transitions[from.ordinal() * 4 + to.ordinal()];
+    }
+
+    /** The live detection-latency histogram (µs); copy it before handing it to another thread. */
+    public AbstractHistogram detectionLatencyUs() {
+        return detectionLatencyUs;
     }
 
     /** The live histogram; copy it ({@link AbstractHistogram#copy()}) before handing it to another thread. */
