@@ -1537,8 +1537,8 @@ public final class PolicyCompiler {
 
     private final Function<RowRef, io.netctl.ovn.nb.NbRow> current;
     private final Map<RowRef, Optional> touched = new LinkedHashMap<>();
-    /** Per row, element to net change (+1 added, -1 removed); most events change one element of a row. */
-    private final Map<RowRef, Map<String, Integer>> members = new HashMap<>();
+    /** Element changes in the order they happened; netted per row and element at the end. */
+    private final List<Change> changes = new ArrayList<>();
 
     DeltaRecorder(Function<RowRef, io.netctl.ovn.nb.NbRow> current) {
       this.current = current;
@@ -1547,14 +1547,31 @@ public final class PolicyCompiler {
     /** A holder that can hold null. */
     private record Optional(io.netctl.ovn.nb.NbRow row) {}
 
+    /** One element added (+1) to or removed (-1) from a row's set column. */
+    private record Change(RowRef ref, String element, int sign) {}
+
+    private static final java.util.Comparator<Change> ORDER =
+        java.util.Comparator.comparing(Change::ref).thenComparing(Change::element);
+
     void touch(RowRef ref) {
       if (current == null || touched.containsKey(ref)) {
         return;
       }
-      Map<String, Integer> m = members.remove(ref);
       io.netctl.ovn.nb.NbRow before = current.apply(ref);
-      if (m != null && before != null) {
-        before = unapply(before, m); // the row as it was at the start of the event
+      if (!changes.isEmpty()) {
+        // Element changes recorded before this row was touched: take them back out, and undo them on the row to get
+        // the row as it was at the start of the event.
+        Map<String, Integer> net = new HashMap<>();
+        changes.removeIf(c -> {
+          if (!c.ref().equals(ref)) {
+            return false;
+          }
+          net.merge(c.element(), c.sign(), Integer::sum);
+          return true;
+        });
+        if (before != null && !net.isEmpty()) {
+          before = unapply(before, net);
+        }
       }
       touched.put(ref, new Optional(before));
     }
@@ -1572,16 +1589,10 @@ public final class PolicyCompiler {
     }
 
     private void change(RowRef ref, String e, int sign) {
-      if (current == null || touched.containsKey(ref)) {
+      if (current == null || (!touched.isEmpty() && touched.containsKey(ref))) {
         return;
       }
-      Map<String, Integer> m = members.computeIfAbsent(ref, k -> new HashMap<>(4));
-      int n = m.getOrDefault(e, 0) + sign;
-      if (n == 0) {
-        m.remove(e);
-      } else {
-        m.put(e, n);
-      }
+      changes.add(new Change(ref, e, sign));
     }
 
     void memberAdded(RowRef ref, String e) {
@@ -1593,31 +1604,52 @@ public final class PolicyCompiler {
     }
 
     NbDelta build() {
-      NbState.Builder before = new NbState.Builder();
-      NbState.Builder after = new NbState.Builder();
-      for (Map.Entry<RowRef, Optional> e : touched.entrySet()) {
-        if (e.getValue().row() != null) {
-          before.put(e.getValue().row());
+      NbDelta structural = NbDelta.EMPTY;
+      if (!touched.isEmpty()) {
+        NbState.Builder before = new NbState.Builder();
+        NbState.Builder after = new NbState.Builder();
+        for (Map.Entry<RowRef, Optional> e : touched.entrySet()) {
+          if (e.getValue().row() != null) {
+            before.put(e.getValue().row());
+          }
+          io.netctl.ovn.nb.NbRow now = current.apply(e.getKey());
+          if (now != null) {
+            after.put(now);
+          }
         }
-        io.netctl.ovn.nb.NbRow now = current.apply(e.getKey());
-        if (now != null) {
-          after.put(now);
-        }
+        structural = NbState.diff(before.build(), after.build());
       }
-      NbDelta structural = NbState.diff(before.build(), after.build());
+      if (changes.isEmpty()) {
+        return structural;
+      }
       List<io.netctl.ovn.nb.MemberChange> mc = new ArrayList<>(structural.memberChanges());
-      List<RowRef> refs = new ArrayList<>(members.keySet());
-      Collections.sort(refs);
-      for (RowRef ref : refs) {
-        TreeSet<String> added = new TreeSet<>();
-        TreeSet<String> removed = new TreeSet<>();
-        members.get(ref).forEach((e, n) -> (n > 0 ? added : removed).add(e));
+      changes.sort(ORDER);
+      List<String> added = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      int i = 0;
+      while (i < changes.size()) {
+        RowRef ref = changes.get(i).ref();
+        added.clear();
+        removed.clear();
+        while (i < changes.size() && changes.get(i).ref().equals(ref)) {
+          String e = changes.get(i).element();
+          int net = 0;
+          while (i < changes.size() && changes.get(i).ref().equals(ref) && changes.get(i).element().equals(e)) {
+            net += changes.get(i).sign();
+            i++;
+          }
+          if (net > 0) {
+            added.add(e);
+          } else if (net < 0) {
+            removed.add(e);
+          }
+        }
         if (!added.isEmpty() || !removed.isEmpty()) {
-          mc.add(new io.netctl.ovn.nb.MemberChange(
-              ref, Collections.unmodifiableSortedSet(added), Collections.unmodifiableSortedSet(removed)));
+          mc.add(io.netctl.ovn.nb.MemberChange.of(ref, added, removed));
         }
       }
       return new NbDelta(structural.upserts(), structural.deletes(), mc);
     }
   }
+
 }

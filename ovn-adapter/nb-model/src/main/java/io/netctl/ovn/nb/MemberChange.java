@@ -18,6 +18,11 @@ public record MemberChange(RowRef row, SortedSet<String> added, SortedSet<String
     removed = Rows.set(removed);
   }
 
+  /** From any collections (sorted and deduplicated here). */
+  public static MemberChange of(RowRef row, java.util.Collection<String> added, java.util.Collection<String> removed) {
+    return new MemberChange(row, Rows.set(added), Rows.set(removed));
+  }
+
   public boolean isEmpty() {
     return added.isEmpty() && removed.isEmpty();
   }
