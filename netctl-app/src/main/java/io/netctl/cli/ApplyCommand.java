@@ -1,7 +1,5 @@
 package io.netctl.cli;
 
-import io.netctl.anp.compile.LspNaming;
-import io.netctl.anp.compile.PolicyCompiler;
 import io.netctl.anp.diag.Diagnostic;
 import io.netctl.ovn.ovsdb.ChangeCounts;
 import io.netctl.ovn.ovsdb.NbCache;
@@ -42,22 +40,7 @@ final class ApplyCommand implements Callable<Integer> {
               + " preferred). Default: $OVN_NB_DB.")
   String nb;
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      paramLabel = "PATH",
-      description = "YAML/JSON file or directory of Kubernetes objects; '-' reads stdin. Repeatable.")
-  List<String> paths;
-
-  @Option(names = "--networkpolicy", description = "Also compile NetworkPolicy (tier 2).")
-  boolean networkPolicy;
-
-  @Option(
-      names = "--lsp-name-format",
-      defaultValue = "kube-ovn",
-      paramLabel = "FORMAT",
-      description = "Logical switch port names: kube-ovn (<pod>.<namespace>) or ovn-kubernetes (<namespace>_<pod>).")
-  String lspNameFormat;
+  @CommandLine.Mixin PolicyInputs inputs;
 
   @Option(names = "--dry-run", description = "Print the operations that would run; write nothing.")
   boolean dryRun;
@@ -101,11 +84,9 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LspNaming naming;
     List<Remote> remotes;
     TlsFiles tls = null;
     try {
-      naming = LspNaming.parse(lspNameFormat);
       String r = nb != null ? nb : System.getenv("OVN_NB_DB");
       if (r == null || r.isBlank()) {
         throw new IllegalArgumentException("--nb REMOTE is required (or set OVN_NB_DB)");
@@ -125,17 +106,9 @@ final class ApplyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
 
-    List<io.netctl.anp.yaml.YamlLoader.Source> sources;
-    try {
-      sources = Inputs.read(paths, System.in);
-    } catch (java.io.IOException e) {
-      err.println("netctl: " + e.getMessage());
-      err.flush();
+    CompileCommand.Compiled c = inputs.compile(spec.commandLine(), err);
+    if (c == null) {
       return Main.EXIT_INVALID_INPUT;
-    }
-    CompileCommand.Compiled c = CompileCommand.compile(sources, new PolicyCompiler.Options(naming, networkPolicy));
-    for (Diagnostic d : c.diagnostics()) {
-      err.println(d.format());
     }
     if (c.diagnostics().stream().anyMatch(Diagnostic::isError)) {
       err.println("netctl apply: the input has errors; nothing was written");

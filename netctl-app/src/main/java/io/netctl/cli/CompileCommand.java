@@ -1,7 +1,6 @@
 package io.netctl.cli;
 
 import io.netctl.anp.api.ClusterObject;
-import io.netctl.anp.compile.LspNaming;
 import io.netctl.anp.compile.PolicyCompiler;
 import io.netctl.anp.diag.Diagnostic;
 import io.netctl.anp.yaml.YamlLoader;
@@ -34,12 +33,7 @@ final class CompileCommand implements Callable<Integer> {
     nbctl
   }
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      paramLabel = "PATH",
-      description = "YAML/JSON file or directory of Kubernetes objects; '-' reads stdin. Repeatable.")
-  List<String> paths;
+  @CommandLine.Mixin PolicyInputs inputs;
 
   @Option(
       names = {"-o", "--output"},
@@ -47,39 +41,15 @@ final class CompileCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format output;
 
-  @Option(names = "--networkpolicy", description = "Also compile NetworkPolicy (tier 2).")
-  boolean networkPolicy;
-
-  @Option(
-      names = "--lsp-name-format",
-      defaultValue = "kube-ovn",
-      paramLabel = "FORMAT",
-      description = "Logical switch port names: kube-ovn (<pod>.<namespace>) or ovn-kubernetes (<namespace>_<pod>).")
-  String lspNameFormat;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LspNaming naming;
-    try {
-      naming = LspNaming.parse(lspNameFormat);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-    List<YamlLoader.Source> sources;
-    try {
-      sources = Inputs.read(paths, System.in);
-    } catch (java.io.IOException e) {
-      err.println("netctl: " + e.getMessage());
-      err.flush();
+    Compiled c = inputs.compile(spec.commandLine(), err);
+    if (c == null) {
       return Main.EXIT_INVALID_INPUT;
-    }
-    Compiled c = compile(sources, new PolicyCompiler.Options(naming, networkPolicy));
-    for (Diagnostic d : c.diagnostics()) {
-      err.println(d.format());
     }
     out.print(
         switch (output) {

@@ -11,8 +11,6 @@ import io.netctl.anp.explain.Packet;
 import io.netctl.anp.explain.Verdict;
 import io.netctl.anp.yaml.YamlLoader;
 import io.netctl.ovn.sandbox.OvnSandbox;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code netctl apply} on a real OVN, checked with {@code ovn-trace}: every probe must be delivered or dropped as the
@@ -117,16 +114,8 @@ class ApplySemanticsIT {
 
   // ---- applying and probing ----------------------------------------------------------------------------------------
 
-  record Run(int exit, String out, String err) {}
-
-  static Run netctl(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static Cli.Run netctl(String... args) {
+    return Cli.run(args);
   }
 
   /** Applies cluster + policies (twice: the second run must change nothing) and returns the evaluator. */
@@ -137,10 +126,10 @@ class ApplySemanticsIT {
     if (networkPolicy) {
       args.add("--networkpolicy");
     }
-    Run r = netctl(args.toArray(new String[0]));
+    Cli.Run r = netctl(args.toArray(new String[0]));
     assertThat(r.exit()).as("%s\n%s", r.out(), r.err()).isZero();
     assertThat(r.err()).doesNotContain("warning:", "error:");
-    Run again = netctl(args.toArray(new String[0]));
+    Cli.Run again = netctl(args.toArray(new String[0]));
     assertThat(again.exit()).isZero();
     assertThat(again.out()).contains("0 transaction(s)").contains("the Northbound already matches");
     sandbox.syncSb();

@@ -4,41 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code netctl compile} end to end: formats, exit codes, diagnostics on stderr, byte-identical output. */
 class CompileCommandTest {
   static final Path EXAMPLES = Path.of("../examples");
   static final Path GOLDEN = Path.of("../anp-compiler/src/test/resources/golden/examples");
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void examplesCompileToTheGoldenFilesInEveryFormat() throws Exception {
-    Run json = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy");
+    Cli.Run json = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy");
     assertThat(json.exit()).isZero();
     assertThat(json.err()).isEmpty();
     assertThat(json.out()).isEqualTo(Files.readString(GOLDEN.resolve("expected.json")));
-    Run nbctl = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy", "-o", "nbctl");
+    Cli.Run nbctl = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy", "-o", "nbctl");
     assertThat(nbctl.out()).isEqualTo(Files.readString(GOLDEN.resolve("expected.nbctl.sh")));
-    Run yaml = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy", "-o", "yaml");
+    Cli.Run yaml = run("compile", "-f", EXAMPLES.toString(), "--networkpolicy", "-o", "yaml");
     assertThat(yaml.out()).isEqualTo(Files.readString(GOLDEN.resolve("expected.yaml")));
   }
 
@@ -83,7 +72,7 @@ class CompileCommandTest {
           subject: {namespaces: {}}
           ingress: [{action: Reject, from: [{namespaces: {}}]}]
         """);
-    Run r = run("compile", "-f", dir.toString());
+    Cli.Run r = run("compile", "-f", dir.toString());
     assertThat(r.exit()).isEqualTo(Main.EXIT_INVALID_INPUT);
     assertThat(r.err()).contains(dir.resolve("p.yaml") + ":15: error: AdminNetworkPolicy/broken: spec.ingress[0].action: "
         + "\"Reject\" (expected: Allow, Deny or Pass) [InvalidSpec]");
@@ -93,20 +82,20 @@ class CompileCommandTest {
   @Test
   void yamlSyntaxErrorsNameFileAndLine(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), "kind: Namespace\nmetadata: {name: [\n");
-    Run r = run("compile", "-f", dir.resolve("bad.yaml").toString());
+    Cli.Run r = run("compile", "-f", dir.resolve("bad.yaml").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith(dir.resolve("bad.yaml") + ":").contains("[YAMLSyntax]");
   }
 
   @Test
   void missingFilesAndBadOptionsAreUsageErrors() {
-    Run missing = run("compile", "-f", "no/such/file.yaml");
+    Cli.Run missing = run("compile", "-f", "no/such/file.yaml");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("no/such/file.yaml");
-    Run badFormat = run("compile", "-f", EXAMPLES.toString(), "-o", "xml");
+    Cli.Run badFormat = run("compile", "-f", EXAMPLES.toString(), "-o", "xml");
     assertThat(badFormat.exit()).isEqualTo(2);
     assertThat(badFormat.err()).contains("xml");
-    Run badNaming = run("compile", "-f", EXAMPLES.toString(), "--lsp-name-format", "calico");
+    Cli.Run badNaming = run("compile", "-f", EXAMPLES.toString(), "--lsp-name-format", "calico");
     assertThat(badNaming.exit()).isEqualTo(2);
     assertThat(badNaming.err()).contains("kube-ovn or ovn-kubernetes");
   }
@@ -116,7 +105,7 @@ class CompileCommandTest {
     InputStream saved = System.in;
     try {
       System.setIn(new ByteArrayInputStream(Files.readAllBytes(EXAMPLES.resolve("30-adminnetworkpolicies.yaml"))));
-      Run r = run("compile", "-f", "-", "-o", "yaml");
+      Cli.Run r = run("compile", "-f", "-", "-o", "yaml");
       assertThat(r.exit()).isZero();
       assertThat(r.out()).contains("ANP:cluster-dns:Egress:0");
     } finally {
