@@ -101,6 +101,8 @@ public final class PolicyCompiler {
   private boolean bulk;
   private final Set<NodeUsage> nodeUsages = new LinkedHashSet<>();
   private final Map<String, Integer> domainRefs = new HashMap<>();
+  /** Address contents shared by every rule with the same pod, node and network peers. */
+  private final Map<ContentKey, AddressContent> contents = new HashMap<>();
   private final Map<LabelSelector, Set<String>> namespaceSelections = new HashMap<>();
   /** Pod ids in the namespaces a selector matches; dropped whenever a pod or namespace changes. */
   private final Map<LabelSelector, BitSet> namespacePods = new HashMap<>();
@@ -561,11 +563,11 @@ public final class PolicyCompiler {
   private void nodeChanged(Node old, Node now) {
     for (NodeUsage nu : nodeUsages) {
       if (old != null && nu.members.remove(old.name())) {
-        old.addresses().forEach(a -> nu.rule.addressLeft(a));
+        old.addresses().forEach(nu.content::dec);
       }
       if (now != null && nu.selector.matches(now.labels())) {
         nu.members.add(now.name());
-        now.addresses().forEach(a -> nu.rule.addressJoined(a));
+        now.addresses().forEach(nu.content::inc);
       }
     }
   }
@@ -582,19 +584,17 @@ public final class PolicyCompiler {
     if (!domainRefs.containsKey(domain)) {
       return;
     }
-    for (Family f : Family.values()) {
-      LiveAddressSet as = addressSets.get(Naming.domainAddressSet(domain, f));
-      if (old != null) {
-        for (String a : old) {
-          if (!canon.contains(a) && IpAddresses.familyOf(a) == f) {
-            as.dec(a);
-          }
+    AddressContent content = addressSets.get(Naming.domainAddressSet(domain, Family.V4)).content;
+    if (old != null) {
+      for (String a : old) {
+        if (!canon.contains(a)) {
+          content.dec(a);
         }
       }
-      for (String a : canon) {
-        if ((old == null || !old.contains(a)) && IpAddresses.familyOf(a) == f) {
-          as.inc(a);
-        }
+    }
+    for (String a : canon) {
+      if (old == null || !old.contains(a)) {
+        content.inc(a);
       }
     }
   }
@@ -604,19 +604,20 @@ public final class PolicyCompiler {
     if (n > 1) {
       return;
     }
+    AddressContent content = new AddressContent(null);
     for (Family f : Family.values()) {
       String name = Naming.domainAddressSet(domain, f);
       delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
       LiveAddressSet as =
           new LiveAddressSet(
               name,
-              Ownership.ids("DomainName", domain, name, "netctl.io/ip-family", f == Family.V4 ? "v4" : "v6"));
+              Ownership.ids("DomainName", domain, name, "netctl.io/ip-family", f == Family.V4 ? "v4" : "v6"),
+              content,
+              f);
       addressSets.put(name, as);
-      for (String a : domainAddresses.getOrDefault(domain, Collections.emptySortedSet())) {
-        if (IpAddresses.familyOf(a) == f) {
-          as.inc(a);
-        }
-      }
+    }
+    for (String a : domainAddresses.getOrDefault(domain, Collections.emptySortedSet())) {
+      content.inc(a);
     }
   }
 
@@ -670,13 +671,22 @@ public final class PolicyCompiler {
     unregister(cp.subject);
     portGroups.remove(cp.portGroup);
     for (RuleUnit ru : cp.rules) {
-      for (Usage u : ru.usages) {
-        unregister(u);
-      }
-      nodeUsages.removeAll(ru.nodeUsages);
       for (LiveAddressSet as : ru.addressSets()) {
         delta.touch(new RowRef(NbTable.ADDRESS_SET, as.name));
         addressSets.remove(as.name);
+      }
+      AddressContent c = ru.content;
+      if (c != null) {
+        c.rows.remove(ru.as4);
+        c.rows.remove(ru.as6);
+        c.rules.remove(ru);
+        if (c.rows.isEmpty()) {
+          for (Usage u : c.usages) {
+            unregister(u);
+          }
+          nodeUsages.removeAll(c.nodeUsages);
+          contents.remove(c.key);
+        }
       }
       for (String d : ru.domains) {
         unrefDomain(d);
@@ -741,6 +751,7 @@ public final class PolicyCompiler {
       }
     }
     if (addressPeers) {
+      ru.content = content(r);
       for (Family f : Family.values()) {
         String name = Naming.ruleAddressSet(cp.portGroup, d, r.index(), f);
         delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
@@ -756,12 +767,21 @@ public final class PolicyCompiler {
                     "netctl.io/rule-index",
                     String.valueOf(r.index()),
                     "netctl.io/ip-family",
-                    f == Family.V4 ? "v4" : "v6"));
+                    f == Family.V4 ? "v4" : "v6"),
+                ru.content,
+                f);
         addressSets.put(name, as);
         if (f == Family.V4) {
           ru.as4 = as;
         } else {
           ru.as6 = as;
+        }
+      }
+      if (d == Direction.EGRESS && ru.namedPorts) {
+        ru.content.rules.add(ru);
+        BitSet targets = ru.content.members();
+        for (int id = targets.nextSetBit(0); id >= 0; id = targets.nextSetBit(id + 1)) {
+          ru.namedTargetJoined(podById.get(id));
         }
       }
     }
@@ -774,27 +794,52 @@ public final class PolicyCompiler {
         ru.namedTargetJoined(podById.get(id));
       }
     }
-    for (Peer peer : r.peers()) {
-      if (peer instanceof Peer.Pods pp) {
-        Usage u = new Usage(pp.selection(), ru);
-        ru.usages.add(u);
-        register(u);
-      } else if (peer instanceof Peer.Nodes np) {
-        NodeUsage nu = new NodeUsage(np.selector(), ru);
-        ru.nodeUsages.add(nu);
-        nodeUsages.add(nu);
-        for (Node n : nodes.values()) {
-          if (np.selector().matches(n.labels())) {
-            nu.members.add(n.name());
-            n.addresses().forEach(ru::addressJoined);
-          }
-        }
-      } else if (peer instanceof Peer.Networks nw && nw.except().isEmpty()) {
-        nw.cidrs().forEach(ru::addressJoined);
-      }
-    }
     return ru;
   }
+
+  /** The address content for a rule's pod, node and network peers: shared with every rule that has the same ones. */
+  private AddressContent content(Rule r) {
+    Set<PodSelection> pods = new LinkedHashSet<>();
+    Set<LabelSelector> nodeSelectors = new LinkedHashSet<>();
+    Set<String> cidrs = new LinkedHashSet<>();
+    for (Peer peer : r.peers()) {
+      if (peer instanceof Peer.Pods pp) {
+        pods.add(pp.selection());
+      } else if (peer instanceof Peer.Nodes np) {
+        nodeSelectors.add(np.selector());
+      } else if (peer instanceof Peer.Networks nw && nw.except().isEmpty()) {
+        cidrs.addAll(nw.cidrs());
+      }
+    }
+    ContentKey key = new ContentKey(Set.copyOf(pods), Set.copyOf(nodeSelectors), Set.copyOf(cidrs));
+    AddressContent c = contents.get(key);
+    if (c != null) {
+      return c;
+    }
+    c = new AddressContent(key);
+    contents.put(key, c);
+    for (PodSelection sel : pods) {
+      Usage u = new Usage(sel, c);
+      c.usages.add(u);
+      register(u);
+    }
+    for (LabelSelector sel : nodeSelectors) {
+      NodeUsage nu = new NodeUsage(sel, c);
+      c.nodeUsages.add(nu);
+      nodeUsages.add(nu);
+      for (Node n : nodes.values()) {
+        if (sel.matches(n.labels())) {
+          nu.members.add(n.name());
+          n.addresses().forEach(c::inc);
+        }
+      }
+    }
+    cidrs.forEach(c::inc);
+    return c;
+  }
+
+  /** What makes two rules' peer addresses the same. */
+  private record ContentKey(Set<PodSelection> pods, Set<LabelSelector> nodes, Set<String> cidrs) {}
 
   private void register(Usage u) {
     if (freeUsageIds.isEmpty()) {
@@ -1128,12 +1173,12 @@ public final class PolicyCompiler {
 
   private static final class NodeUsage {
     final LabelSelector selector;
-    final RuleUnit rule;
+    final AddressContent content;
     final Set<String> members = new HashSet<>();
 
-    NodeUsage(LabelSelector selector, RuleUnit rule) {
+    NodeUsage(LabelSelector selector, AddressContent content) {
       this.selector = selector;
-      this.rule = rule;
+      this.content = content;
     }
   }
 
@@ -1182,12 +1227,12 @@ public final class PolicyCompiler {
     }
   }
 
-  private final class RuleUnit extends Unit {
+  private final class RuleUnit {
     final CompiledPolicy owner;
     final Direction direction;
     final Rule rule;
-    final List<Usage> usages = new ArrayList<>();
-    final List<NodeUsage> nodeUsages = new ArrayList<>();
+    /** The rule's pod, node and network peer addresses, shared with rules that have the same peers; or null. */
+    AddressContent content;
     final List<String> domains = new ArrayList<>();
     final List<String> aclKeys = new ArrayList<>();
     final boolean namedPorts;
@@ -1219,18 +1264,27 @@ public final class PolicyCompiler {
       return l;
     }
 
-    /** The (protocol, port) keys a pod's container ports give this rule's named ports. */
-    private Set<Integer> resolve(Pod p) {
-      Set<Integer> keys = new java.util.TreeSet<>();
+    /** The distinct (protocol, port) keys a pod's container ports give this rule's named ports. */
+    private int[] resolve(Pod p) {
+      int[] keys = new int[p.ports().size()];
+      int n = 0;
       for (ContainerPort cp : p.ports()) {
         for (PortSpec ps : rule.ports()) {
-          if (ps instanceof PortSpec.Named n && cp.name().equals(n.name())
-              && (n.protocol() == null || n.protocol() == cp.protocol())) {
-            keys.add(cp.protocol().ordinal() << 16 | cp.port());
+          if (ps instanceof PortSpec.Named named && cp.name().equals(named.name())
+              && (named.protocol() == null || named.protocol() == cp.protocol())) {
+            int key = cp.protocol().ordinal() << 16 | cp.port();
+            boolean seen = false;
+            for (int i = 0; i < n && !seen; i++) {
+              seen = keys[i] == key;
+            }
+            if (!seen) {
+              keys[n++] = key;
+            }
+            break;
           }
         }
       }
-      return keys;
+      return n == keys.length ? keys : java.util.Arrays.copyOf(keys, n);
     }
 
     /** A pod the named ports resolve on (ingress: a subject pod; egress: a peer pod) appeared. */
@@ -1244,7 +1298,7 @@ public final class PolicyCompiler {
         }
         n.pods++;
         for (String ip : p.ips()) {
-          (IpAddresses.familyOf(ip) == Family.V4 ? n.v4 : n.v6).inc(ip);
+          n.content.inc(ip);
         }
       }
     }
@@ -1253,7 +1307,7 @@ public final class PolicyCompiler {
       for (int key : resolve(p)) {
         NamedPortSet n = namedSets.get(key);
         for (String ip : p.ips()) {
-          (IpAddresses.familyOf(ip) == Family.V4 ? n.v4 : n.v6).dec(ip);
+          n.content.dec(ip);
         }
         if (--n.pods == 0) {
           n.drop();
@@ -1263,62 +1317,13 @@ public final class PolicyCompiler {
       }
     }
 
-    void addressJoined(String addr) {
-      if (as4 != null) {
-        (IpAddresses.familyOf(addr) == Family.V4 ? as4 : as6).inc(addr);
-      }
-    }
-
-    void addressLeft(String addr) {
-      if (as4 != null) {
-        (IpAddresses.familyOf(addr) == Family.V4 ? as4 : as6).dec(addr);
-      }
-    }
-
-    /** Whether a pod peer of this rule other than {@code except} selects the pod. */
-    private boolean selectedElsewhere(int podId, Usage except) {
-      int n = usages.size();
-      if (n == 1) {
-        return false; // the common case: one pod peer, no need to touch another bit set
-      }
-      for (int i = 0; i < n; i++) {
-        Usage u = usages.get(i);
-        if (u != except && u.members.get(podId)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @Override
-    void memberJoined(Pod p, int podId, Usage via) {
-      if (!selectedElsewhere(podId, via)) {
-        for (String ip : p.ips()) {
-          addressJoined(ip);
-        }
-        if (direction == Direction.EGRESS && namedPorts) {
-          namedTargetJoined(p);
-        }
-      }
-    }
-
-    @Override
-    void memberLeft(Pod p, int podId, Usage via) {
-      if (!selectedElsewhere(podId, via)) {
-        for (String ip : p.ips()) {
-          addressLeft(ip);
-        }
-        if (direction == Direction.EGRESS && namedPorts) {
-          namedTargetLeft(p);
-        }
-      }
-    }
   }
 
   /** The pods a rule's named ports resolve to one (protocol, port) on: a pair of Address_Sets. */
   private final class NamedPortSet {
     final LiveAddressSet v4;
     final LiveAddressSet v6;
+    final AddressContent content = new AddressContent(null);
     int pods;
 
     NamedPortSet(RuleUnit ru, int key) {
@@ -1343,7 +1348,9 @@ public final class PolicyCompiler {
                     "netctl.io/ip-family",
                     f == Family.V4 ? "v4" : "v6",
                     "netctl.io/port",
-                    proto.ovn() + "/" + port));
+                    proto.ovn() + "/" + port),
+                content,
+                f);
         addressSets.put(name, as);
         sets[f.ordinal()] = as;
       }
@@ -1390,39 +1397,136 @@ public final class PolicyCompiler {
     }
   }
 
+  /** An Address_Set row: its name and ids, and the content (of its family) it shows. */
   private final class LiveAddressSet {
     final String name;
     final SortedMap<String, String> externalIds;
-    final Map<String, Integer> counts = new HashMap<>();
+    final AddressContent content;
+    final Family family;
     final RowRef ref;
 
-    LiveAddressSet(String name, SortedMap<String, String> externalIds) {
+    LiveAddressSet(String name, SortedMap<String, String> externalIds, AddressContent content, Family family) {
       this.name = name;
       this.externalIds = externalIds;
+      this.content = content;
+      this.family = family;
       this.ref = new RowRef(NbTable.ADDRESS_SET, name);
+      content.rows.add(this);
+    }
+
+    AddressSet row() {
+      return new AddressSet(name, content.sorted(family), externalIds);
+    }
+  }
+
+  /**
+   * Reference-counted addresses (both families) and the rows that show them. Rules with the same pod, node and network
+   * peers share one: their memberships are computed once, their sorted contents built once; a change reaches every
+   * row as an element delta. Named-port and domain-name sets have a content of their own.
+   */
+  private final class AddressContent extends Unit {
+    final ContentKey key;
+    final List<Usage> usages = new ArrayList<>();
+    final List<NodeUsage> nodeUsages = new ArrayList<>();
+    final List<LiveAddressSet> rows = new ArrayList<>();
+    /** Egress rules whose named ports resolve on these pods. */
+    final List<RuleUnit> rules = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    private final Map<String, Integer>[] counts = new Map[] {new HashMap<String, Integer>(), new HashMap<String, Integer>()};
+    @SuppressWarnings("unchecked")
+    private final SortedSet<String>[] sorted = new SortedSet[2];
+
+    AddressContent(ContentKey key) {
+      this.key = key;
+    }
+
+    SortedSet<String> sorted(Family f) {
+      SortedSet<String> s = sorted[f.ordinal()];
+      if (s == null) {
+        s = AddressSet.of("", counts[f.ordinal()].keySet(), Map.of()).addresses();
+        sorted[f.ordinal()] = s;
+      }
+      return s;
     }
 
     void inc(String a) {
-      if (counts.merge(a, 1, Integer::sum) == 1) {
-        delta.memberAdded(ref, a);
+      Family f = IpAddresses.familyOf(a);
+      if (counts[f.ordinal()].merge(a, 1, Integer::sum) == 1) {
+        sorted[f.ordinal()] = null;
+        for (int i = 0, n = rows.size(); i < n; i++) {
+          LiveAddressSet r = rows.get(i);
+          if (r.family == f) {
+            delta.memberAdded(r.ref, a);
+          }
+        }
       }
     }
 
     void dec(String a) {
-      Integer n = counts.get(a);
+      Family f = IpAddresses.familyOf(a);
+      Map<String, Integer> m = counts[f.ordinal()];
+      Integer n = m.get(a);
       if (n == null) {
         return;
       }
-      if (n == 1) {
-        counts.remove(a);
-        delta.memberRemoved(ref, a);
-      } else {
-        counts.put(a, n - 1);
+      if (n > 1) {
+        m.put(a, n - 1);
+        return;
+      }
+      m.remove(a);
+      sorted[f.ordinal()] = null;
+      for (int i = 0, k = rows.size(); i < k; i++) {
+        LiveAddressSet r = rows.get(i);
+        if (r.family == f) {
+          delta.memberRemoved(r.ref, a);
+        }
       }
     }
 
-    AddressSet row() {
-      return AddressSet.of(name, counts.keySet(), externalIds);
+    /** Ids of the pods any of the pod peers selects. */
+    BitSet members() {
+      BitSet ids = new BitSet();
+      usages.forEach(u -> ids.or(u.members));
+      return ids;
+    }
+
+    /** Whether a pod peer other than {@code except} selects the pod. */
+    private boolean selectedElsewhere(int podId, Usage except) {
+      int n = usages.size();
+      if (n == 1) {
+        return false; // the common case: one pod peer, no need to touch another bit set
+      }
+      for (int i = 0; i < n; i++) {
+        Usage u = usages.get(i);
+        if (u != except && u.members.get(podId)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    void memberJoined(Pod p, int podId, Usage via) {
+      if (!selectedElsewhere(podId, via)) {
+        for (String ip : p.ips()) {
+          inc(ip);
+        }
+        for (int i = 0, n = rules.size(); i < n; i++) {
+          rules.get(i).namedTargetJoined(p);
+        }
+      }
+    }
+
+    @Override
+    void memberLeft(Pod p, int podId, Usage via) {
+      if (!selectedElsewhere(podId, via)) {
+        for (String ip : p.ips()) {
+          dec(ip);
+        }
+        for (int i = 0, n = rules.size(); i < n; i++) {
+          rules.get(i).namedTargetLeft(p);
+        }
+      }
     }
   }
 
