@@ -103,6 +103,8 @@ public final class PolicyCompiler {
   private final Map<String, Integer> domainRefs = new HashMap<>();
   /** Address contents shared by every rule with the same pod, node and network peers. */
   private final Map<ContentKey, AddressContent> contents = new HashMap<>();
+  /** Subjects shared by every policy with the same subject selection. */
+  private final Map<PodSelection, SubjectContent> subjects = new HashMap<>();
   private final Map<LabelSelector, Set<String>> namespaceSelections = new HashMap<>();
   /** Pod ids in the namespaces a selector matches; dropped whenever a pod or namespace changes. */
   private final Map<LabelSelector, BitSet> namespacePods = new HashMap<>();
@@ -668,8 +670,14 @@ public final class PolicyCompiler {
 
   private void uncompile(CompiledPolicy cp) {
     delta.touch(new RowRef(NbTable.PORT_GROUP, cp.portGroup));
-    unregister(cp.subject);
-    portGroups.remove(cp.portGroup);
+    LivePortGroup pg = portGroups.remove(cp.portGroup);
+    SubjectContent subject = cp.subject;
+    subject.rows.remove(pg);
+    subject.rules.removeAll(cp.rules);
+    if (subject.rows.isEmpty()) {
+      unregister(subject.usage);
+      subjects.remove(subject.key);
+    }
     for (RuleUnit ru : cp.rules) {
       for (LiveAddressSet as : ru.addressSets()) {
         delta.touch(new RowRef(NbTable.ADDRESS_SET, as.name));
@@ -720,10 +728,15 @@ public final class PolicyCompiler {
     String kind = p.ref().kind().kindName();
     String owner = p.ref().qualifiedName();
     delta.touch(new RowRef(NbTable.PORT_GROUP, cp.portGroup));
-    LivePortGroup pg = new LivePortGroup(cp.portGroup, Ownership.ids(kind, owner, cp.portGroup));
-    portGroups.put(cp.portGroup, pg);
-    cp.subject = new Usage(p.subject(), new SubjectUnit(cp, pg));
-    register(cp.subject);
+    SubjectContent subject = subjects.get(p.subject());
+    if (subject == null) {
+      subject = new SubjectContent(p.subject());
+      subjects.put(p.subject(), subject);
+      subject.usage = new Usage(p.subject(), subject);
+      register(subject.usage);
+    }
+    cp.subject = subject;
+    portGroups.put(cp.portGroup, new LivePortGroup(cp.portGroup, Ownership.ids(kind, owner, cp.portGroup), subject));
     for (Direction d : Direction.values()) {
       for (Rule r : p.rules(d)) {
         cp.rules.add(compileRule(cp, d, r, kind, owner));
@@ -789,7 +802,8 @@ public final class PolicyCompiler {
       refDomain(domain);
     }
     if (d == Direction.INGRESS && ru.namedPorts) {
-      BitSet subject = cp.subject.members;
+      cp.subject.rules.add(ru);
+      BitSet subject = cp.subject.usage.members;
       for (int id = subject.nextSetBit(0); id >= 0; id = subject.nextSetBit(id + 1)) {
         ru.namedTargetJoined(podById.get(id));
       }
@@ -1185,7 +1199,7 @@ public final class PolicyCompiler {
   private static final class CompiledPolicy {
     final Policy policy;
     final String portGroup;
-    Usage subject;
+    SubjectContent subject;
     final List<RuleUnit> rules = new ArrayList<>();
     final List<String> fixedAclKeys = new ArrayList<>();
     Integer top;
@@ -1197,32 +1211,55 @@ public final class PolicyCompiler {
     }
   }
 
-  private final class SubjectUnit extends Unit {
-    final CompiledPolicy owner;
-    final LivePortGroup pg;
+  /**
+   * The logical switch ports of a subject selection and the Port_Group rows that show them: policies with the same
+   * subject share one, so its membership and sorting happen once.
+   */
+  private final class SubjectContent extends Unit {
+    final PodSelection key;
+    Usage usage;
+    final Set<String> ports = new HashSet<>();
+    final List<LivePortGroup> rows = new ArrayList<>();
+    /** Ingress rules whose named ports resolve on the subject's pods. */
+    final List<RuleUnit> rules = new ArrayList<>();
+    private SortedSet<String> sorted;
 
-    SubjectUnit(CompiledPolicy owner, LivePortGroup pg) {
-      this.owner = owner;
-      this.pg = pg;
+    SubjectContent(PodSelection key) {
+      this.key = key;
+    }
+
+    SortedSet<String> sorted() {
+      if (sorted == null) {
+        sorted = PortGroup.of("", ports, Map.of()).ports();
+      }
+      return sorted;
     }
 
     @Override
     void memberJoined(Pod p, int podId, Usage via) {
-      pg.add(options.lspNaming().lspName(p));
-      for (RuleUnit ru : owner.rules) {
-        if (ru.direction == Direction.INGRESS && ru.namedPorts) {
-          ru.namedTargetJoined(p);
+      String lsp = options.lspNaming().lspName(p);
+      if (ports.add(lsp)) {
+        sorted = null;
+        for (int i = 0, n = rows.size(); i < n; i++) {
+          delta.memberAdded(rows.get(i).ref, lsp);
         }
+      }
+      for (int i = 0, n = rules.size(); i < n; i++) {
+        rules.get(i).namedTargetJoined(p);
       }
     }
 
     @Override
     void memberLeft(Pod p, int podId, Usage via) {
-      pg.remove(options.lspNaming().lspName(p));
-      for (RuleUnit ru : owner.rules) {
-        if (ru.direction == Direction.INGRESS && ru.namedPorts) {
-          ru.namedTargetLeft(p);
+      String lsp = options.lspNaming().lspName(p);
+      if (ports.remove(lsp)) {
+        sorted = null;
+        for (int i = 0, n = rows.size(); i < n; i++) {
+          delta.memberRemoved(rows.get(i).ref, lsp);
         }
+      }
+      for (int i = 0, n = rules.size(); i < n; i++) {
+        rules.get(i).namedTargetLeft(p);
       }
     }
   }
@@ -1368,32 +1405,23 @@ public final class PolicyCompiler {
 
   // ==== live rows ===================================================================================================
 
+  /** A Port_Group row: its name and ids, and the subject whose ports it shows. */
   private final class LivePortGroup {
     final String name;
     final SortedMap<String, String> externalIds;
-    final TreeSet<String> ports = new TreeSet<>();
+    final SubjectContent subject;
     final RowRef ref;
 
-    LivePortGroup(String name, SortedMap<String, String> externalIds) {
+    LivePortGroup(String name, SortedMap<String, String> externalIds, SubjectContent subject) {
       this.name = name;
       this.externalIds = externalIds;
+      this.subject = subject;
       this.ref = new RowRef(NbTable.PORT_GROUP, name);
-    }
-
-    void add(String lsp) {
-      if (ports.add(lsp)) {
-        delta.memberAdded(ref, lsp);
-      }
-    }
-
-    void remove(String lsp) {
-      if (ports.remove(lsp)) {
-        delta.memberRemoved(ref, lsp);
-      }
+      subject.rows.add(this);
     }
 
     PortGroup row() {
-      return new PortGroup(name, ports, externalIds);
+      return new PortGroup(name, subject.sorted(), externalIds);
     }
   }
 
