@@ -105,6 +105,8 @@ public final class PolicyCompiler {
   private final Map<ContentKey, AddressContent> contents = new HashMap<>();
   /** Subjects shared by every policy with the same subject selection. */
   private final Map<PodSelection, SubjectContent> subjects = new HashMap<>();
+  /** Named-port resolutions shared by every rule with the same targets and the same named ports. */
+  private final Map<NamedKey, NamedTargets> namedTargets = new HashMap<>();
   private final Map<LabelSelector, Set<String>> namespaceSelections = new HashMap<>();
   /** Pod ids in the namespaces a selector matches; dropped whenever a pod or namespace changes. */
   private final Map<LabelSelector, BitSet> namespacePods = new HashMap<>();
@@ -673,7 +675,9 @@ public final class PolicyCompiler {
     LivePortGroup pg = portGroups.remove(cp.portGroup);
     SubjectContent subject = cp.subject;
     subject.rows.remove(pg);
-    subject.rules.removeAll(cp.rules);
+    for (RuleUnit ru : cp.rules) {
+      ru.unsubscribeNamed();
+    }
     if (subject.rows.isEmpty()) {
       unregister(subject.usage);
       subjects.remove(subject.key);
@@ -687,7 +691,6 @@ public final class PolicyCompiler {
       if (c != null) {
         c.rows.remove(ru.as4);
         c.rows.remove(ru.as6);
-        c.rules.remove(ru);
         if (c.rows.isEmpty()) {
           for (Usage u : c.usages) {
             unregister(u);
@@ -791,22 +794,14 @@ public final class PolicyCompiler {
         }
       }
       if (d == Direction.EGRESS && ru.namedPorts) {
-        ru.content.rules.add(ru);
-        BitSet targets = ru.content.members();
-        for (int id = targets.nextSetBit(0); id >= 0; id = targets.nextSetBit(id + 1)) {
-          ru.namedTargetJoined(podById.get(id));
-        }
+        ru.subscribeNamed(ru.content, ru.content.named, ru.content.members());
       }
     }
     for (String domain : ru.domains) {
       refDomain(domain);
     }
     if (d == Direction.INGRESS && ru.namedPorts) {
-      cp.subject.rules.add(ru);
-      BitSet subject = cp.subject.usage.members;
-      for (int id = subject.nextSetBit(0); id >= 0; id = subject.nextSetBit(id + 1)) {
-        ru.namedTargetJoined(podById.get(id));
-      }
+      ru.subscribeNamed(cp.subject, cp.subject.named, cp.subject.usage.members);
     }
     return ru;
   }
@@ -1121,10 +1116,10 @@ public final class PolicyCompiler {
       if (rs != null) {
         clauses.addAll(rs.values());
       }
-      for (Map.Entry<Integer, NamedPortSet> e : ru.namedSets.entrySet()) {
+      for (Map.Entry<Integer, LiveAddressSet[]> e : ru.namedRows.entrySet()) {
         if (e.getKey() >>> 16 == proto.ordinal()) {
-          NamedPortSet n = e.getValue();
-          clauses.add("((ip4.dst == $" + n.v4.name + " || ip6.dst == $" + n.v6.name + ") && " + proto.ovn() + ".dst == "
+          LiveAddressSet[] n = e.getValue();
+          clauses.add("((ip4.dst == $" + n[0].name + " || ip6.dst == $" + n[1].name + ") && " + proto.ovn() + ".dst == "
               + (e.getKey() & 0xffff) + ")");
         }
       }
@@ -1220,8 +1215,8 @@ public final class PolicyCompiler {
     Usage usage;
     final Set<String> ports = new HashSet<>();
     final List<LivePortGroup> rows = new ArrayList<>();
-    /** Ingress rules whose named ports resolve on the subject's pods. */
-    final List<RuleUnit> rules = new ArrayList<>();
+    /** Named-port resolutions of ingress rules on the subject's pods. */
+    final List<NamedTargets> named = new ArrayList<>();
     private SortedSet<String> sorted;
 
     SubjectContent(PodSelection key) {
@@ -1244,8 +1239,8 @@ public final class PolicyCompiler {
           delta.memberAdded(rows.get(i).ref, lsp);
         }
       }
-      for (int i = 0, n = rules.size(); i < n; i++) {
-        rules.get(i).namedTargetJoined(p);
+      for (int i = 0, n = named.size(); i < n; i++) {
+        named.get(i).joined(p);
       }
     }
 
@@ -1258,8 +1253,8 @@ public final class PolicyCompiler {
           delta.memberRemoved(rows.get(i).ref, lsp);
         }
       }
-      for (int i = 0, n = rules.size(); i < n; i++) {
-        rules.get(i).namedTargetLeft(p);
+      for (int i = 0, n = named.size(); i < n; i++) {
+        named.get(i).left(p);
       }
     }
   }
@@ -1285,8 +1280,9 @@ public final class PolicyCompiler {
       this.namedPorts = rule.usesNamedPorts();
     }
 
-    /** Named-port Address_Sets by {@code protocol ordinal << 16 | port}. */
-    final TreeMap<Integer, NamedPortSet> namedSets = new TreeMap<>();
+    /** Named-port Address_Sets (v4, v6) by {@code protocol ordinal << 16 | port}. */
+    final TreeMap<Integer, LiveAddressSet[]> namedRows = new TreeMap<>();
+    NamedTargets named;
 
     List<LiveAddressSet> addressSets() {
       List<LiveAddressSet> l = new ArrayList<>();
@@ -1294,82 +1290,61 @@ public final class PolicyCompiler {
         l.add(as4);
         l.add(as6);
       }
-      for (NamedPortSet n : namedSets.values()) {
-        l.add(n.v4);
-        l.add(n.v6);
+      for (LiveAddressSet[] n : namedRows.values()) {
+        l.add(n[0]);
+        l.add(n[1]);
       }
       return l;
     }
 
-    /** The distinct (protocol, port) keys a pod's container ports give this rule's named ports. */
-    private int[] resolve(Pod p) {
-      int[] keys = new int[p.ports().size()];
-      int n = 0;
-      for (ContainerPort cp : p.ports()) {
-        for (PortSpec ps : rule.ports()) {
-          if (ps instanceof PortSpec.Named named && cp.name().equals(named.name())
-              && (named.protocol() == null || named.protocol() == cp.protocol())) {
-            int key = cp.protocol().ordinal() << 16 | cp.port();
-            boolean seen = false;
-            for (int i = 0; i < n && !seen; i++) {
-              seen = keys[i] == key;
-            }
-            if (!seen) {
-              keys[n++] = key;
-            }
-            break;
-          }
+    /** Resolves this rule's named ports on {@code targets} (subject or peers), sharing with identical rules. */
+    void subscribeNamed(Object targets, List<NamedTargets> hooks, BitSet members) {
+      Set<PortSpec.Named> specs = new LinkedHashSet<>();
+      for (PortSpec ps : rule.ports()) {
+        if (ps instanceof PortSpec.Named n) {
+          specs.add(n);
         }
       }
-      return n == keys.length ? keys : java.util.Arrays.copyOf(keys, n);
-    }
-
-    /** A pod the named ports resolve on (ingress: a subject pod; egress: a peer pod) appeared. */
-    void namedTargetJoined(Pod p) {
-      for (int key : resolve(p)) {
-        NamedPortSet n = namedSets.get(key);
-        if (n == null) {
-          n = new NamedPortSet(this, key);
-          namedSets.put(key, n);
-          dirtyRules.add(this); // a new port number: the ACL gains a clause
+      NamedKey key = new NamedKey(targets, Set.copyOf(specs));
+      NamedTargets nt = namedTargets.get(key);
+      if (nt == null) {
+        nt = new NamedTargets(key, hooks);
+        namedTargets.put(key, nt);
+        hooks.add(nt);
+        for (int id = members.nextSetBit(0); id >= 0; id = members.nextSetBit(id + 1)) {
+          nt.joined(podById.get(id));
         }
-        n.pods++;
-        for (String ip : p.ips()) {
-          n.content.inc(ip);
-        }
+      }
+      named = nt;
+      nt.rules.add(this);
+      for (Map.Entry<Integer, NamedTargets.Port> e : nt.ports.entrySet()) {
+        namedPortAppeared(e.getKey(), e.getValue().content);
       }
     }
 
-    void namedTargetLeft(Pod p) {
-      for (int key : resolve(p)) {
-        NamedPortSet n = namedSets.get(key);
-        for (String ip : p.ips()) {
-          n.content.dec(ip);
-        }
-        if (--n.pods == 0) {
-          n.drop();
-          namedSets.remove(key);
-          dirtyRules.add(this);
-        }
+    void unsubscribeNamed() {
+      if (named == null) {
+        return;
       }
+      for (int key : new ArrayList<>(namedRows.keySet())) {
+        namedPortGone(key);
+      }
+      named.rules.remove(this);
+      if (named.rules.isEmpty()) {
+        named.hooks.remove(named);
+        namedTargets.remove(named.key);
+      }
+      named = null;
     }
 
-  }
-
-  /** The pods a rule's named ports resolve to one (protocol, port) on: a pair of Address_Sets. */
-  private final class NamedPortSet {
-    final LiveAddressSet v4;
-    final LiveAddressSet v6;
-    final AddressContent content = new AddressContent(null);
-    int pods;
-
-    NamedPortSet(RuleUnit ru, int key) {
+    /** Rows for a port number the named ports now resolve to; the ACL gains a clause. */
+    void namedPortAppeared(int key, AddressContent content) {
       Protocol proto = Protocol.values()[key >>> 16];
       int port = key & 0xffff;
-      Policy p = ru.owner.policy;
-      LiveAddressSet[] sets = new LiveAddressSet[2];
+      Policy p = owner.policy;
+      LiveAddressSet[] rows = new LiveAddressSet[2];
       for (Family f : Family.values()) {
-        String name = Naming.namedPortAddressSet(ru.owner.portGroup, ru.direction, ru.rule.index(), proto, port, f);
+        String name = Naming.namedPortAddressSet(owner.portGroup, direction, rule.index(), proto, port, f);
         delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
         LiveAddressSet as =
             new LiveAddressSet(
@@ -1379,9 +1354,9 @@ public final class PolicyCompiler {
                     p.ref().qualifiedName(),
                     name,
                     "netctl.io/direction",
-                    ru.direction.k8s(),
+                    direction.k8s(),
                     "netctl.io/rule-index",
-                    String.valueOf(ru.rule.index()),
+                    String.valueOf(rule.index()),
                     "netctl.io/ip-family",
                     f == Family.V4 ? "v4" : "v6",
                     "netctl.io/port",
@@ -1389,16 +1364,96 @@ public final class PolicyCompiler {
                 content,
                 f);
         addressSets.put(name, as);
-        sets[f.ordinal()] = as;
+        rows[f.ordinal()] = as;
       }
-      v4 = sets[0];
-      v6 = sets[1];
+      namedRows.put(key, rows);
+      dirtyRules.add(this);
     }
 
-    void drop() {
-      for (LiveAddressSet as : List.of(v4, v6)) {
+    /** A port number no target declares any more: its rows go, and its clause. */
+    void namedPortGone(int key) {
+      LiveAddressSet[] rows = namedRows.remove(key);
+      for (LiveAddressSet as : rows) {
         delta.touch(as.ref);
         addressSets.remove(as.name);
+        as.content.rows.remove(as);
+      }
+      dirtyRules.add(this);
+    }
+  }
+
+  /** Named ports of some rules resolved on some pods, by the same names: shared by those rules. */
+  private record NamedKey(Object targets, Set<PortSpec.Named> specs) {}
+
+  /** The pods on which a set of named ports resolve to each (protocol, port), shared by the rules that use them. */
+  private final class NamedTargets {
+    final NamedKey key;
+    final List<NamedTargets> hooks;
+    final List<RuleUnit> rules = new ArrayList<>();
+    final TreeMap<Integer, Port> ports = new TreeMap<>();
+
+    /** The pods resolving to one (protocol, port). */
+    final class Port {
+      final AddressContent content = new AddressContent(null);
+      int pods;
+    }
+
+    NamedTargets(NamedKey key, List<NamedTargets> hooks) {
+      this.key = key;
+      this.hooks = hooks;
+    }
+
+    /** The distinct (protocol, port) keys a pod's container ports give these named ports. */
+    private int[] resolve(Pod p) {
+      int[] keys = new int[p.ports().size()];
+      int n = 0;
+      for (ContainerPort cp : p.ports()) {
+        for (PortSpec.Named named : key.specs()) {
+          if (cp.name().equals(named.name()) && (named.protocol() == null || named.protocol() == cp.protocol())) {
+            int k = cp.protocol().ordinal() << 16 | cp.port();
+            boolean seen = false;
+            for (int i = 0; i < n && !seen; i++) {
+              seen = keys[i] == k;
+            }
+            if (!seen) {
+              keys[n++] = k;
+            }
+            break;
+          }
+        }
+      }
+      return n == keys.length ? keys : java.util.Arrays.copyOf(keys, n);
+    }
+
+    void joined(Pod p) {
+      for (int k : resolve(p)) {
+        Port port = ports.get(k);
+        if (port == null) {
+          port = new Port();
+          ports.put(k, port);
+          for (int i = 0, n = rules.size(); i < n; i++) {
+            rules.get(i).namedPortAppeared(k, port.content);
+          }
+        }
+        port.pods++;
+        for (String ip : p.ips()) {
+          port.content.inc(ip);
+        }
+      }
+    }
+
+    void left(Pod p) {
+      for (int k : resolve(p)) {
+        Port port = ports.get(k);
+        for (String ip : p.ips()) {
+          port.content.dec(ip);
+        }
+        if (--port.pods == 0) {
+          ports.remove(k);
+          for (int i = 0, n = rules.size(); i < n; i++) {
+            rules.get(i).namedPortGone(k);
+          }
+        }
       }
     }
   }
@@ -1457,8 +1512,8 @@ public final class PolicyCompiler {
     final List<Usage> usages = new ArrayList<>();
     final List<NodeUsage> nodeUsages = new ArrayList<>();
     final List<LiveAddressSet> rows = new ArrayList<>();
-    /** Egress rules whose named ports resolve on these pods. */
-    final List<RuleUnit> rules = new ArrayList<>();
+    /** Named-port resolutions of egress rules on these pods. */
+    final List<NamedTargets> named = new ArrayList<>();
     @SuppressWarnings("unchecked")
     private final Map<String, Integer>[] counts = new Map[] {new HashMap<String, Integer>(), new HashMap<String, Integer>()};
     @SuppressWarnings("unchecked")
@@ -1539,8 +1594,8 @@ public final class PolicyCompiler {
         for (String ip : p.ips()) {
           inc(ip);
         }
-        for (int i = 0, n = rules.size(); i < n; i++) {
-          rules.get(i).namedTargetJoined(p);
+        for (int i = 0, n = named.size(); i < n; i++) {
+          named.get(i).joined(p);
         }
       }
     }
@@ -1551,8 +1606,8 @@ public final class PolicyCompiler {
         for (String ip : p.ips()) {
           dec(ip);
         }
-        for (int i = 0, n = rules.size(); i < n; i++) {
-          rules.get(i).namedTargetLeft(p);
+        for (int i = 0, n = named.size(); i < n; i++) {
+          named.get(i).left(p);
         }
       }
     }
