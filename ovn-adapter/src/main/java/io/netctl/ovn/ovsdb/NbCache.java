@@ -24,6 +24,14 @@ import java.util.function.Consumer;
  * unique across owners) and the names of the Logical_Switch_Ports, kept current by the monitor and by the effects of
  * netctl's own committed transactions.
  *
+ * <p>The two big member columns, {@code Port_Group.ports} and {@code Address_Set.addresses} ({@link #MEMBER_COLUMNS}),
+ * are <em>not</em> monitored: an RFC 7047 monitor sends the whole new row for every change, i.e. thousands of members
+ * per changed set, which cost more than the transaction itself. They are loaded with a {@code select} when the
+ * session starts ({@link #loadMembers}), kept current from netctl's own committed operations
+ * ({@link #applyCommitted}), and reloaded by the reconciler's periodic resync. A monitor update of such a row (its
+ * name, {@code acls} or {@code external_ids} changed) keeps the members the cache has. A deleted Logical_Switch_Port
+ * is removed from every Port_Group's {@code ports}, as the server does with this weak reference.
+ *
  * <p>Monitor updates and committed transactions both apply idempotently (a row's monitored columns are replaced
  * whole; set mutations are unions and differences), so it does not matter whether the server sends the update of a
  * transaction before or after its reply. Callers synchronize on the cache while they read it.
@@ -75,6 +83,8 @@ public final class NbCache {
   private final Map<Uuid, AclRow> acls = new HashMap<>();
   private final Map<String, Set<Uuid>> ownedAclsById = new HashMap<>();
   private final Map<Uuid, Set<Uuid>> aclHolders = new HashMap<>();
+  /** Members selected for rows the monitor has not delivered yet. */
+  private final Map<Uuid, Object> pendingMembers = new HashMap<>();
   private final boolean aclTier;
   private Consumer<String> portAdded = n -> {};
 
@@ -82,18 +92,35 @@ public final class NbCache {
     this.aclTier = aclTier;
   }
 
-  /** The columns to monitor. */
+  /** The member columns that are read with {@code select} and kept by netctl's own operations, not monitored. */
+  public static final Map<String, String> MEMBER_COLUMNS = Map.of(PORT_GROUP, "ports", ADDRESS_SET, "addresses");
+
+  /** The columns to monitor (without the {@link #MEMBER_COLUMNS}). */
   public static Map<String, Set<String>> monitoredColumns(boolean aclTier) {
     Map<String, Set<String>> m = new LinkedHashMap<>();
     m.put(LSP, Set.of("name"));
-    m.put(PORT_GROUP, Set.of("name", "ports", "acls", "external_ids"));
-    m.put(ADDRESS_SET, Set.of("name", "addresses", "external_ids"));
+    m.put(PORT_GROUP, Set.of("name", "acls", "external_ids"));
+    m.put(ADDRESS_SET, Set.of("name", "external_ids"));
     Set<String> acl = new TreeSet<>(ACL_COLUMNS);
     if (!aclTier) {
       acl.remove("tier");
     }
     m.put(ACL, acl);
     return m;
+  }
+
+  /**
+   * A replica of the NB as {@code s} sees it now: the monitor's initial rows plus the members read with
+   * {@code select}. Later monitor updates keep it current (members only through {@link #applyCommitted}).
+   */
+  public static NbCache load(OvsdbSession s) throws OvsdbException {
+    boolean tier = s.tables().getOrDefault(ACL, Set.of()).contains("tier");
+    NbCache c = new NbCache(tier);
+    c.apply(s.monitor(monitoredColumns(tier), c::apply));
+    for (Map.Entry<String, String> e : MEMBER_COLUMNS.entrySet()) {
+      c.loadMembers(e.getKey(), s.select(e.getKey(), Set.of(e.getValue())));
+    }
+    return c;
   }
 
   /** Called (on the monitor's thread, without the cache's lock held by the caller) when a new LSP name appears. */
@@ -271,6 +298,46 @@ public final class NbCache {
     }
   }
 
+  /**
+   * Replaces the {@link #MEMBER_COLUMNS member column} of {@code table} with what a {@code select} of it returned
+   * (rows with {@code _uuid} and that column). Rows the replica lacks keep their members until the monitor delivers
+   * them; rows the select did not return keep theirs (they were deleted and the monitor will say so).
+   *
+   * @return how many rows' members differed from the replica's
+   */
+  public synchronized int loadMembers(String table, List<RowUpdate> rows) {
+    String col = MEMBER_COLUMNS.get(table);
+    if (col == null) {
+      throw new IllegalArgumentException("no member column in " + table);
+    }
+    int changed = 0;
+    for (RowUpdate r : rows) {
+      Object v = r.row().get(col);
+      switch (table) {
+        case PORT_GROUP -> {
+          PgRow old = pgs.get(r.uuid());
+          if (old == null) {
+            pendingMembers.put(r.uuid(), v);
+          } else if (!old.ports().equals(uuids(v))) {
+            changed++;
+            pgs.put(old.uuid(), new PgRow(old.uuid(), old.name(), uuids(v), old.acls(), old.externalIds()));
+          }
+        }
+        case ADDRESS_SET -> {
+          AsRow old = ases.get(r.uuid());
+          if (old == null) {
+            pendingMembers.put(r.uuid(), v);
+          } else if (!old.addresses().equals(strings(v))) {
+            changed++;
+            ases.put(old.uuid(), new AsRow(old.uuid(), old.name(), strings(v), old.externalIds()));
+          }
+        }
+        default -> {}
+      }
+    }
+    return changed;
+  }
+
   /** Applies the effects of a committed transaction: {@code results} as {@link OvsdbSession#transact} returned them. */
   public synchronized void applyCommitted(List<Operation> ops, List<Object> results) {
     Map<String, Uuid> named = new HashMap<>();
@@ -292,6 +359,8 @@ public final class NbCache {
           up.row().forEach((k, v) -> row.put(k, resolve(v, named)));
           put(up.table(), up.uuid(), row);
         }
+      } else if (op instanceof Operation.Mutate mu && mu.column().equals(MEMBER_COLUMNS.get(mu.table()))) {
+        mutateMembers(mu, resolve(mu.elements(), named));
       } else if (op instanceof Operation.Mutate mu) {
         Map<String, Object> row = current(mu.table(), mu.uuid());
         if (row != null) {
@@ -326,6 +395,38 @@ public final class NbCache {
       AclRow r = acls.get(a);
       if (r != null && r.owned() && holders(a).isEmpty()) {
         remove(ACL, a);
+      }
+    }
+  }
+
+  /** A committed mutation of a member column: one copy of the set, no re-indexing. */
+  private void mutateMembers(Operation.Mutate mu, Object elements) {
+    boolean insert = mu.mutator() == Operation.Mutator.INSERT;
+    if (mu.table().equals(PORT_GROUP)) {
+      PgRow r = pgs.get(mu.uuid());
+      if (r != null) {
+        Set<Uuid> s = new HashSet<>(r.ports());
+        for (Object o : (Set<?>) elements) {
+          if (insert) {
+            s.add((Uuid) o);
+          } else {
+            s.remove(o);
+          }
+        }
+        pgs.put(r.uuid(), new PgRow(r.uuid(), r.name(), Collections.unmodifiableSet(s), r.acls(), r.externalIds()));
+      }
+    } else {
+      AsRow r = ases.get(mu.uuid());
+      if (r != null) {
+        Set<String> s = new HashSet<>(r.addresses());
+        for (Object o : (Set<?>) elements) {
+          if (insert) {
+            s.add((String) o);
+          } else {
+            s.remove(o);
+          }
+        }
+        ases.put(r.uuid(), new AsRow(r.uuid(), r.name(), Collections.unmodifiableSet(s), r.externalIds()));
       }
     }
   }
@@ -397,9 +498,16 @@ public final class NbCache {
       }
       case PORT_GROUP -> {
         PgRow old = pgs.get(u);
-        PgRow r =
-            new PgRow(u, (String) row.get("name"), uuids(row.get("ports")), uuids(row.get("acls")),
-                strMap(row.get("external_ids")));
+        Set<Uuid> ports;
+        if (row.containsKey("ports")) {
+          ports = uuids(row.get("ports"));
+          pendingMembers.remove(u);
+        } else if (old != null) {
+          ports = old.ports(); // a monitor update: the members are not monitored
+        } else {
+          ports = uuids(pendingMembers.remove(u));
+        }
+        PgRow r = new PgRow(u, (String) row.get("name"), ports, uuids(row.get("acls")), strMap(row.get("external_ids")));
         if (old != null) {
           unindex(old);
         }
@@ -414,7 +522,16 @@ public final class NbCache {
         if (old != null) {
           asByName.remove(old.name(), u);
         }
-        AsRow r = new AsRow(u, (String) row.get("name"), strings(row.get("addresses")), strMap(row.get("external_ids")));
+        Set<String> addresses;
+        if (row.containsKey("addresses")) {
+          addresses = strings(row.get("addresses"));
+          pendingMembers.remove(u);
+        } else if (old != null) {
+          addresses = old.addresses(); // a monitor update: the members are not monitored
+        } else {
+          addresses = strings(pendingMembers.remove(u));
+        }
+        AsRow r = new AsRow(u, (String) row.get("name"), addresses, strMap(row.get("external_ids")));
         ases.put(u, r);
         asByName.put(r.name(), u);
       }
@@ -448,14 +565,25 @@ public final class NbCache {
         if (name != null) {
           lspByName.remove(name, u);
         }
+        // Port_Group.ports is a weak reference the server clears, and it is not monitored: clear it here.
+        for (PgRow pg : List.copyOf(pgs.values())) {
+          if (pg.ports().contains(u)) {
+            Set<Uuid> ports = new HashSet<>(pg.ports());
+            ports.remove(u);
+            pgs.put(pg.uuid(), new PgRow(pg.uuid(), pg.name(), Collections.unmodifiableSet(ports), pg.acls(),
+                pg.externalIds()));
+          }
+        }
       }
       case PORT_GROUP -> {
+        pendingMembers.remove(u);
         PgRow old = pgs.remove(u);
         if (old != null) {
           unindex(old);
         }
       }
       case ADDRESS_SET -> {
+        pendingMembers.remove(u);
         AsRow old = ases.remove(u);
         if (old != null) {
           asByName.remove(old.name(), u);

@@ -414,6 +414,47 @@ final class OdlSession implements OvsdbSession {
     return out;
   }
 
+  @Override
+  public List<RowUpdate> select(String table, Set<String> columns) throws OvsdbException {
+    GenericTableSchema t = table(table);
+    Select sel = new Select(t);
+    sel.column(t.column("_uuid"));
+    for (String c : columns) {
+      sel.column(column(t, c));
+    }
+    List<OperationResult> res = await(client.transact(schema, List.of(sel)), "select " + table);
+    if (res == null || res.isEmpty()) {
+      throw new OvsdbException(remote + ": select " + table + ": no reply");
+    }
+    if (res.get(0).getError() != null) {
+      throw new OvsdbException(remote + ": select " + table + ": " + res.get(0).getError() + " "
+          + res.get(0).getDetails());
+    }
+    List<RowUpdate> out = new ArrayList<>();
+    List<Row<GenericTableSchema>> rows = res.get(0).getRows();
+    if (rows == null) {
+      return out;
+    }
+    for (Row<GenericTableSchema> r : rows) {
+      Uuid uuid = null;
+      for (Object o : r.getColumns()) {
+        Column c = (Column) o;
+        if (c.getSchema().getName().equals("_uuid")) {
+          uuid = new Uuid(c.getData().toString());
+        }
+      }
+      if (uuid == null) {
+        throw new OvsdbException(remote + ": select " + table + ": a row without _uuid");
+      }
+      Map<String, Object> row = fromRow(r, t);
+      for (String c : columns) {
+        row.computeIfAbsent(c, k -> emptyValue(t, k));
+      }
+      out.add(new RowUpdate(table, uuid, row));
+    }
+    return out;
+  }
+
   /** Waits for a library future, failing fast when the connection drops (the library would wait for its reaper). */
   private <T> T await(ListenableFuture<T> f, String what) throws OvsdbException {
     if (disconnected) {

@@ -40,6 +40,13 @@ public interface OvsdbSession extends AutoCloseable {
    */
   List<Object> transact(List<Operation> ops) throws OvsdbException;
 
+  /**
+   * Reads these columns of every row of {@code table} with a transaction of one {@code select} (a snapshot, not a
+   * monitor): one {@link RowUpdate} per row, its row holding exactly {@code columns} (empty sets and maps for empty
+   * columns).
+   */
+  List<RowUpdate> select(String table, Set<String> columns) throws OvsdbException;
+
   boolean isConnected();
 
   /** Runs {@code r} (once) when the connection closes for any reason other than {@link #close()}. */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,24 +39,37 @@ public final class Reconciler implements AutoCloseable {
   /**
    * @param maxOpsPerTransaction the transaction size bound
    * @param retryFor how long one call keeps reconnecting before it gives up
+   * @param resyncEvery how often the background thread reloads the unmonitored member columns
+   *     ({@link NbCache#MEMBER_COLUMNS}) and reconciles the whole last desired state ({@link #resync()}), which
+   *     repairs external edits of owned rows' members; zero or negative: never
    */
-  public record Options(int maxOpsPerTransaction, Duration retryFor) {
+  public record Options(int maxOpsPerTransaction, Duration retryFor, Duration resyncEvery) {
+    /** The default period of the full resync. */
+    public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
+
     public static final Options DEFAULT = new Options(Planner.Options.DEFAULT_MAX_OPS, Duration.ofSeconds(30));
 
     public Options {
       Objects.requireNonNull(retryFor, "retryFor");
+      Objects.requireNonNull(resyncEvery, "resyncEvery");
+    }
+
+    /** With the {@link #DEFAULT_RESYNC default resync period}. */
+    public Options(int maxOpsPerTransaction, Duration retryFor) {
+      this(maxOpsPerTransaction, retryFor, DEFAULT_RESYNC);
     }
   }
 
   private final Supplier<OvsdbSession> connector;
   private final Options options;
   private final Consumer<String> log;
-  private final ExecutorService background;
+  private final ScheduledExecutorService background;
 
   private OvsdbSession session;
   private NbCache cache;
   private boolean fresh;
-  private NbState desired;
+  /** The last desired state, changed in place by each delta (see {@link Planner.Desired}). */
+  private Planner.Desired desired;
   private final Set<String> pendingPortGroups = new HashSet<>();
   private Map<String, Set<String>> missingPorts = Map.of();
   private volatile boolean closed;
@@ -72,12 +85,16 @@ public final class Reconciler implements AutoCloseable {
     this.options = options;
     this.log = log == null ? s -> {} : log;
     this.background =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "netctl-reconciler");
               t.setDaemon(true);
               return t;
             });
+    long period = options.resyncEvery().toMillis();
+    if (period > 0) {
+      background.scheduleWithFixedDelay(this::periodicResync, period, period, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** A reconciler on an {@link OvsdbConnector}. */
@@ -127,7 +144,7 @@ public final class Reconciler implements AutoCloseable {
 
   /** Makes the NB's owned rows equal {@code state}: creates, updates and deletes (orphans included). */
   public synchronized ReconcileResult reconcile(NbState state) throws OvsdbException {
-    desired = Objects.requireNonNull(state, "state");
+    desired = Planner.Desired.copyOf(Objects.requireNonNull(state, "state"));
     return run(Planner.Scope.ALL, false);
   }
 
@@ -136,20 +153,87 @@ public final class Reconciler implements AutoCloseable {
     if (desired == null) {
       throw new IllegalStateException("apply(NbDelta) before reconcile(NbState)");
     }
-    desired = desired.apply(delta);
+    desired.apply(delta);
     return run(Planner.Scope.of(delta), false);
+  }
+
+  /**
+   * Reloads the member columns netctl does not monitor ({@code Port_Group.ports}, {@code Address_Set.addresses}) with
+   * a {@code select} and reconciles the whole last desired state: owned rows whose members someone else changed are
+   * repaired. Runs every {@link Options#resyncEvery()} in the background; before the first {@link #reconcile} it
+   * does nothing.
+   */
+  public ReconcileResult resync() throws OvsdbException {
+    // The select runs without the lock (at 10,000 pods it takes seconds, and deltas would wait for it); its rows are
+    // used only if none of netctl's own transactions committed meanwhile (else they could be older than the replica).
+    OvsdbSession s;
+    int txns;
+    synchronized (this) {
+      s = session;
+      txns = transactionsTotal;
+    }
+    Map<String, List<RowUpdate>> selected = null;
+    if (s != null && s.isConnected()) {
+      try {
+        selected = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : NbCache.MEMBER_COLUMNS.entrySet()) {
+          selected.put(e.getKey(), s.select(e.getKey(), Set.of(e.getValue())));
+        }
+      } catch (OvsdbException | RuntimeException e) {
+        selected = null;
+      }
+    }
+    synchronized (this) {
+      if (desired == null) {
+        return new ReconcileResult(new ChangeCounts(), 0, 0, 0, List.of(), List.of(), List.of(), 0);
+      }
+      if (session != null && session.isConnected()) {
+        try {
+          if (selected != null && session == s && transactionsTotal == txns) {
+            for (Map.Entry<String, List<RowUpdate>> e : selected.entrySet()) {
+              cache.loadMembers(e.getKey(), e.getValue());
+            }
+          } else {
+            loadMembers(session, cache);
+          }
+        } catch (OvsdbException | RuntimeException e) {
+          dropSession(); // run() reconnects, which loads them too
+        }
+      }
+      return run(Planner.Scope.ALL, false);
+    }
+  }
+
+  private void periodicResync() {
+    if (closed) {
+      return;
+    }
+    try {
+      ReconcileResult r = resync();
+      if (!r.counts().isEmpty() || !r.ok()) {
+        log.accept("periodic resync: " + r.counts() + (r.ok() ? "" : ", errors: " + r.errors()));
+      }
+    } catch (OvsdbException | RuntimeException e) {
+      log.accept("OVSDB: periodic resync: " + e.getMessage());
+    }
+  }
+
+  private static void loadMembers(OvsdbSession s, NbCache c) throws OvsdbException {
+    for (Map.Entry<String, String> e : NbCache.MEMBER_COLUMNS.entrySet()) {
+      c.loadMembers(e.getKey(), s.select(e.getKey(), Set.of(e.getValue())));
+    }
   }
 
   /** Plans a reconcile of {@code state} without writing anything. */
   public synchronized ReconcileResult dryRun(NbState state) throws OvsdbException {
-    return runPlan(state, Planner.Scope.ALL, true);
+    return runPlan(Planner.Desired.view(state), Planner.Scope.ALL, true);
   }
 
   private ReconcileResult run(Planner.Scope scope, boolean dry) throws OvsdbException {
     return runPlan(desired, scope, dry);
   }
 
-  private ReconcileResult runPlan(NbState state, Planner.Scope scope, boolean dry) throws OvsdbException {
+  private ReconcileResult runPlan(Planner.Desired state, Planner.Scope scope, boolean dry) throws OvsdbException {
     long t0 = System.nanoTime();
     long deadline = t0 + options.retryFor().toNanos();
     ChangeCounts counts = new ChangeCounts();
@@ -179,7 +263,7 @@ public final class Reconciler implements AutoCloseable {
         errors.clear();
         errors.addAll(plan.errors());
         if (!dry) {
-          missingPorts = plan.missingPorts();
+          missingPorts = s.all() ? plan.missingPorts() : mergeMissing(missingPorts, s, plan.missingPorts());
         }
         if (dry) {
           for (Planner.Txn t : plan.transactions()) {
@@ -220,6 +304,29 @@ public final class Reconciler implements AutoCloseable {
     return new ReconcileResult(counts, txns, ops, millisSince(t0), warnings, errors, planned, reconnects);
   }
 
+  /**
+   * A partial plan only knows the missing ports of the Port_Groups it looked at: keep the others' entries (without
+   * them, a port that appears later would not be added to a Port_Group the last delta did not touch).
+   */
+  private static Map<String, Set<String>> mergeMissing(
+      Map<String, Set<String>> before, Planner.Scope scope, Map<String, Set<String>> planned) {
+    Map<String, Set<String>> m = new java.util.TreeMap<>();
+    for (Map.Entry<String, Set<String>> e : before.entrySet()) {
+      Set<String> pgs = new TreeSet<>(e.getValue());
+      for (String pg : e.getValue()) {
+        if (scope.portGroups().contains(pg)
+            && !scope.members().containsKey(new io.netctl.ovn.nb.RowRef(io.netctl.ovn.nb.NbTable.PORT_GROUP, pg))) {
+          pgs.remove(pg); // looked at whole: the plan says again if it still misses the port
+        }
+      }
+      if (!pgs.isEmpty()) {
+        m.put(e.getKey(), pgs);
+      }
+    }
+    planned.forEach((p, pgs) -> m.computeIfAbsent(p, k -> new TreeSet<>()).addAll(pgs));
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   /** Transactions committed since this reconciler was created. */
   public int transactionsTotal() {
     return transactionsTotal;
@@ -244,10 +351,8 @@ public final class Reconciler implements AutoCloseable {
       throw e.getCause();
     }
     try {
-      boolean tier = s.tables().getOrDefault(NbCache.ACL, Set.of()).contains("tier");
-      NbCache c = new NbCache(tier);
-      List<RowUpdate> initial = s.monitor(NbCache.monitoredColumns(tier), c::apply);
-      c.apply(initial);
+      // the monitor first, then the members: a change in between is in the select's snapshot
+      NbCache c = NbCache.load(s);
       c.onPortAdded(this::portAdded);
       s.onDisconnect(this::disconnected);
       session = s;

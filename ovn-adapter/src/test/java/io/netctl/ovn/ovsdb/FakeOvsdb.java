@@ -69,6 +69,19 @@ final class FakeOvsdb {
     return u;
   }
 
+  /** Sets one column of the row named {@code name}, as someone else (ovn-nbctl, another controller) would. */
+  synchronized void setColumn(String table, String name, String column, Object value) {
+    Map<String, Map<Uuid, Map<String, Object>>> next = copy();
+    for (Map<String, Object> row : next.get(table).values()) {
+      if (name.equals(row.get("name"))) {
+        row.put(column, value);
+        publish(next);
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no " + table + " " + name);
+  }
+
   synchronized Map<String, Map<Uuid, Map<String, Object>>> snapshot() {
     return copy();
   }
@@ -110,24 +123,27 @@ final class FakeOvsdb {
   /** Installs {@code next} and sends every session the rows that changed. */
   private void publish(Map<String, Map<Uuid, Map<String, Object>>> next) {
     List<RowUpdate> updates = new ArrayList<>();
+    List<Map<String, Object>> olds = new ArrayList<>();
     for (String t : next.keySet()) {
       Map<Uuid, Map<String, Object>> before = db.get(t);
       Map<Uuid, Map<String, Object>> after = next.get(t);
       for (Map.Entry<Uuid, Map<String, Object>> e : after.entrySet()) {
         if (!Objects.equals(before.get(e.getKey()), e.getValue())) {
           updates.add(new RowUpdate(t, e.getKey(), e.getValue()));
+          olds.add(before.get(e.getKey()));
         }
       }
       for (Uuid u : before.keySet()) {
         if (!after.containsKey(u)) {
           updates.add(new RowUpdate(t, u, null));
+          olds.add(before.get(u));
         }
       }
     }
     db = next;
     if (!updates.isEmpty()) {
       for (Session s : sessions) {
-        s.deliver(updates);
+        s.deliver(updates, olds);
       }
     }
   }
@@ -279,15 +295,22 @@ final class FakeOvsdb {
     private Map<String, Set<String>> columns = Map.of();
     private final List<Runnable> onDisconnect = new ArrayList<>();
 
-    void deliver(List<RowUpdate> updates) {
+    /** Like ovsdb-server: a modified row is sent only when one of the monitored columns changed. */
+    void deliver(List<RowUpdate> updates, List<Map<String, Object>> olds) {
       if (listener == null || !alive) {
         return;
       }
       List<RowUpdate> mine = new ArrayList<>();
-      for (RowUpdate u : updates) {
-        if (columns.containsKey(u.table())) {
-          mine.add(project(u));
+      for (int i = 0; i < updates.size(); i++) {
+        RowUpdate u = updates.get(i);
+        Map<String, Object> old = olds.get(i);
+        if (!columns.containsKey(u.table())) {
+          continue;
         }
+        if (u.row() != null && old != null && project(u).row().equals(project(new RowUpdate(u.table(), u.uuid(), old)).row())) {
+          continue;
+        }
+        mine.add(project(u));
       }
       if (!mine.isEmpty()) {
         listener.accept(mine);
@@ -334,7 +357,28 @@ final class FakeOvsdb {
 
     @Override
     public Map<String, Set<String>> tables() {
-      return NbCache.monitoredColumns(aclTier);
+      Map<String, Set<String>> m = new TreeMap<>();
+      NbCache.monitoredColumns(aclTier).forEach((t, c) -> m.put(t, new java.util.TreeSet<>(c)));
+      NbCache.MEMBER_COLUMNS.forEach((t, c) -> m.get(t).add(c));
+      return m;
+    }
+
+    @Override
+    public List<RowUpdate> select(String table, Set<String> cols) throws OvsdbException {
+      synchronized (FakeOvsdb.this) {
+        if (!alive) {
+          throw new OvsdbException("not connected");
+        }
+        List<RowUpdate> out = new ArrayList<>();
+        for (Map.Entry<Uuid, Map<String, Object>> e : db.get(table).entrySet()) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          for (String c : cols) {
+            r.put(c, e.getValue().get(c));
+          }
+          out.add(new RowUpdate(table, e.getKey(), r));
+        }
+        return out;
+      }
     }
 
     @Override

@@ -47,8 +47,7 @@ class ReconcilerTest {
   /** What the NB holds of netctl's rows, read by a fresh replica. */
   static NbState owned(FakeOvsdb db) throws OvsdbException {
     OvsdbSession s = db.connect();
-    NbCache c = new NbCache(s.tables().get(NbCache.ACL).contains("tier"));
-    c.apply(s.monitor(NbCache.monitoredColumns(c.aclTier()), u -> {}));
+    NbCache c = NbCache.load(s);
     s.close();
     return c.ownedState();
   }
@@ -239,5 +238,151 @@ class ReconcilerTest {
     r.reconcile(next);
     assertThat(owned(db)).isEqualTo(next);
     assertNoDuplicates(db);
+  }
+
+  /** The member columns of netctl's rows in a replica, by table and name (raw UUIDs: stale ones show). */
+  static Map<String, Set<String>> members(NbCache c) {
+    Map<String, Set<String>> m = new TreeMap<>();
+    synchronized (c) {
+      for (String n : c.ownedPortGroupNames()) {
+        Set<String> ports = new TreeSet<>();
+        c.portGroup(n).ports().forEach(u -> ports.add(u.value()));
+        m.put("Port_Group " + n, ports);
+      }
+      for (String n : c.ownedAddressSetNames()) {
+        m.put("Address_Set " + n, new TreeSet<>(c.addressSet(n).addresses()));
+      }
+    }
+    return m;
+  }
+
+  static Map<String, Set<String>> members(FakeOvsdb db) throws OvsdbException {
+    OvsdbSession s = db.connect();
+    try {
+      return members(NbCache.load(s));
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void ownIncrementalUpdatesKeepTheReplicasMembersExact() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState prev = RandomStates.state(200);
+    r.reconcile(prev);
+    for (long seed = 201; seed < 230; seed++) {
+      NbState next = RandomStates.state(seed);
+      r.apply(NbState.diff(prev, next));
+      assertThat(members(r.cache())).as("seed %d", seed).isEqualTo(members(db)).isNotEmpty();
+      prev = next;
+    }
+    // the server clears a deleted port from Port_Group.ports (a weak reference); the replica does the same
+    String member = r.cache().ownedState().portGroups().values().stream()
+        .filter(p -> !p.ports().isEmpty()).findFirst().orElseThrow().ports().first();
+    db.deleteLsp(member);
+    assertThat(members(r.cache())).isEqualTo(members(db));
+  }
+
+  @Test
+  void anExternalEditOfOwnedMembersIsRepairedByTheResync() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1", "10.0.0.2")));
+    r.reconcile(s);
+    Uuid pod3 = r.cache().lsp("pod3.ns");
+    db.setColumn(NbCache.PORT_GROUP, "nc_p", "ports", Set.of(pod3));
+    db.setColumn(NbCache.ADDRESS_SET, "nc_a", "addresses", Set.of("10.0.0.1", "10.9.9.9"));
+    // the members are not monitored: the replica still has netctl's own view, and a plain reconcile sees no change
+    assertThat(r.cache().portGroup("nc_p").ports()).doesNotContain(pod3).hasSize(2);
+    assertThat(r.reconcile(s).transactions()).isZero();
+    assertThat(owned(db)).isNotEqualTo(s);
+    ReconcileResult res = r.resync();
+    assertThat(res.counts().isEmpty()).isFalse();
+    assertThat(owned(db)).isEqualTo(s);
+    assertThat(members(r.cache())).isEqualTo(members(db));
+  }
+
+  @Test
+  void thePeriodicResyncRepairsExternalMemberEdits() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r =
+        new Reconciler(db::connect, new Reconciler.Options(5000, Duration.ofSeconds(10), Duration.ofMillis(50)),
+            log::add);
+    open.add(r);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1")));
+    r.reconcile(s);
+    db.setColumn(NbCache.PORT_GROUP, "nc_p", "ports", Set.of());
+    db.setColumn(NbCache.ADDRESS_SET, "nc_a", "addresses", Set.of("10.6.6.6"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(owned(db)).isEqualTo(s));
+    assertThat(log).anyMatch(l -> l.startsWith("periodic resync"));
+  }
+
+  @Test
+  void aMonitorUpdateOfAnotherColumnKeepsTheMembers() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1")));
+    r.reconcile(s);
+    db.setColumn(NbCache.PORT_GROUP, "nc_p", "external_ids", Map.of("x", "y"));
+    db.setColumn(NbCache.ADDRESS_SET, "nc_a", "external_ids", Map.of("x", "y"));
+    NbCache c = r.cache();
+    synchronized (c) {
+      assertThat(c.portGroup("nc_p").externalIds()).containsEntry("x", "y");
+      assertThat(c.portGroup("nc_p").ports()).hasSize(2);
+      assertThat(c.addressSet("nc_a").addresses()).containsExactly("10.0.0.1");
+    }
+  }
+
+  @Test
+  void theLiveDesiredStateAppliesDeltasLikeNbState() {
+    NbState prev = RandomStates.state(300);
+    Planner.Desired live = Planner.Desired.copyOf(prev);
+    for (long seed = 301; seed < 340; seed++) {
+      NbState next = RandomStates.state(seed);
+      io.netctl.ovn.nb.NbDelta d = NbState.diff(prev, next);
+      live.apply(d);
+      assertThat(live.toState()).as("seed %d", seed).isEqualTo(prev.apply(d)).isEqualTo(next);
+      prev = next;
+    }
+    // a member change on a missing row is refused and changes nothing, as NbState.apply refuses it
+    io.netctl.ovn.nb.NbDelta bad =
+        new io.netctl.ovn.nb.NbDelta(List.of(as("nc_new", "10.0.0.1")), List.of(),
+            List.of(new io.netctl.ovn.nb.MemberChange(pg("nc_nope").ref(), new TreeSet<>(Set.of("pod1.ns")),
+                new TreeSet<>())));
+    NbState before = live.toState();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.apply(bad)).isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> before.apply(bad))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(live.toState()).isEqualTo(before);
+  }
+
+  @Test
+  void aMissingPortIsStillAddedAfterADeltaOnAnotherPortGroup() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "late.ns"), pg("nc_q", "pod2.ns")));
+    r.reconcile(s);
+    NbState next = NbState.of(List.of(pg("nc_p", "pod1.ns", "late.ns"), pg("nc_q", "pod2.ns", "pod3.ns")));
+    r.apply(NbState.diff(s, next));
+    assertThat(r.missingPorts()).containsOnlyKeys("late.ns");
+    db.addLsp("late.ns");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(owned(db)).isEqualTo(next));
+  }
+
+  @Test
+  void aMemberOnlyDeltaComparesOnlyTheNamedMembers() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1", "10.0.0.2")));
+    r.reconcile(s);
+    NbState next = NbState.of(List.of(pg("nc_p", "pod2.ns", "pod3.ns"), as("nc_a", "10.0.0.2", "10.0.0.3")));
+    io.netctl.ovn.nb.NbDelta d = NbState.diff(s, next);
+    assertThat(d.memberChanges()).hasSize(2);
+    assertThat(Planner.Scope.of(d).members()).hasSize(2);
+    ReconcileResult res = r.apply(d);
+    assertThat(res.operations()).isEqualTo(4); // one insert and one delete mutation per row
+    assertThat(owned(db)).isEqualTo(next);
+    assertThat(members(r.cache())).isEqualTo(members(db));
   }
 }

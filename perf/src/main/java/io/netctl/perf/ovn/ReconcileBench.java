@@ -43,6 +43,12 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * <pre>java -cp perf/target/benchmarks.jar io.netctl.perf.ovn.ReconcileBench [pods] [anps] [rulesPerAnp] [changes]</pre>
+ *
+ * <p>System properties: {@code -Dbench.nbctl=false} skips the {@code ovn-nbctl} baseline (and its second sandbox);
+ * {@code -Dbench.northd=on|off|both} (default both) measures the label changes with ovn-northd running, without it
+ * (stopped after the first pass), or both in that order; {@code -Dbench.monitorMembers=true} also monitors
+ * {@code Port_Group.ports} and {@code Address_Set.addresses}, as netctl did before they were taken out of the
+ * monitor (the before/after comparison).
  */
 public final class ReconcileBench {
   private ReconcileBench() {}
@@ -69,10 +75,18 @@ public final class ReconcileBench {
     System.out.printf("rows: %d Port_Groups (%d members), %d Address_Sets (%d addresses), %d ACLs%n",
         state.portGroups().size(), ports, state.addressSets().size(), addrs, state.acls().size());
 
+    boolean withNbctl = Boolean.parseBoolean(System.getProperty("bench.nbctl", "true"));
+    String northd = System.getProperty("bench.northd", "both");
+    TimedSession.monitorMembers = Boolean.getBoolean("bench.monitorMembers");
+    System.out.printf("monitor of the member columns: %s; ovn-northd: %s%n",
+        TimedSession.monitorMembers ? "on (as before)" : "off (select + own operations)", northd);
     Path tmp = Files.createTempDirectory("netctl-bench");
-    try (OvnSandbox a = OvnSandbox.start(tmp.resolve("netctl")); OvnSandbox b = OvnSandbox.start(tmp.resolve("nbctl"))) {
+    try (OvnSandbox a = OvnSandbox.start(tmp.resolve("netctl"));
+        OvnSandbox b = withNbctl ? OvnSandbox.start(tmp.resolve("nbctl")) : null) {
       createPorts(a, cluster, naming);
-      createPorts(b, cluster, naming);
+      if (b != null) {
+        createPorts(b, cluster, naming);
+      }
 
       // ---- 1. netctl into an empty NB ----
       OvsdbConnector conn = connector(a);
@@ -94,6 +108,12 @@ public final class ReconcileBench {
       }
 
       // ---- 1b. ovn-nbctl running the compile -o nbctl script ----
+      System.out.println();
+      System.out.println("| into an empty NB | elapsed | transactions |");
+      System.out.println("|---|---|---|");
+      System.out.printf("| netctl reconciler: plan + commit (connect + monitor before: %d ms) | %d ms | %d (%d operations) |%n",
+          connectMs, netctlMs, r.transactions(), r.operations());
+      if (b != null) {
       String script = rebatch(NbPrinter.nbctl(state));
       Path file = b.dir().resolve("rows.sh");
       Files.writeString(file, script);
@@ -109,14 +129,10 @@ public final class ReconcileBench {
       String nbctlAcls = b.nbctl("--bare", "--columns=_uuid", "find", "ACL", "external_ids:\"netctl.io/owner-controller\"=netctl");
       long nbctlAclRows = nbctlAcls.lines().filter(l -> !l.isBlank()).count();
 
-      System.out.println();
-      System.out.println("| into an empty NB | elapsed | transactions |");
-      System.out.println("|---|---|---|");
-      System.out.printf("| netctl reconciler: plan + commit (connect + monitor before: %d ms) | %d ms | %d (%d operations) |%n",
-          connectMs, netctlMs, r.transactions(), r.operations());
       System.out.printf("| ovn-nbctl running `netctl compile -o nbctl` | %d ms | %d ovn-nbctl calls |%n", nbctlMs,
           invocations);
       System.out.printf("(ovn-nbctl wrote %d owned ACLs, netctl %d)%n", nbctlAclRows, state.acls().size());
+      }
 
       // idempotence at scale
       long i0 = System.nanoTime();
@@ -125,52 +141,46 @@ public final class ReconcileBench {
           (System.nanoTime() - i0) / 1_000_000);
 
       // ---- 2. one pod label change -> NB committed ----
-      Histogram commit = new Histogram(60_000_000L, 3);
-      Histogram transact = TimedSession.TRANSACT;
-      Histogram updates = TimedSession.UPDATES;
-      Histogram endToEnd = new Histogram(60_000_000L, 3);
-      Random rnd = new Random(7);
       List<Pod> podList = new ArrayList<>(cluster.pods);
-      int rows = 0;
-      int warmup = Math.min(50, changes / 5);
-      for (int i = 0; i < changes + warmup; i++) {
-        int k = rnd.nextInt(podList.size());
-        Pod p = podList.get(k);
-        TreeMap<String, String> labels = new TreeMap<>(p.labels());
-        labels.put("app", "a" + rnd.nextInt(20));
-        Pod q = p.withLabels(labels);
-        podList.set(k, q);
-        long e0 = System.nanoTime();
-        NbDelta d = compiler.apply(new ClusterEvent.Upsert(q));
-        long e1 = System.nanoTime();
-        ReconcileResult dr = rec.apply(d);
-        long e2 = System.nanoTime();
-        if (!dr.ok()) {
-          throw new IllegalStateException("apply failed: " + dr.errors());
-        }
-        if (i == warmup) {
-          transact.reset();
-          updates.reset();
-        }
-        if (i >= warmup) {
-          commit.recordValue((e2 - e1) / 1_000);
-          endToEnd.recordValue((e2 - e0) / 1_000);
-          rows += d.size();
-        }
+      Random rnd = new Random(7);
+      if (!northd.equals("off")) {
+        changes(rec, compiler, podList, rnd, changes, "with ovn-northd running");
       }
-      System.out.println();
-      System.out.printf("one pod label change (%d changes after %d warm-up, %.1f rows per delta on average):%n",
-          changes, warmup, rows / (double) changes);
-      System.out.println("| | p50 | p90 | p99 | max |");
-      System.out.println("|---|---|---|---|---|");
-      row("delta -> NB committed (Reconciler.apply)", commit);
-      row("event -> NB committed (compile + apply)", endToEnd);
-      row("of which: transact round trip (server commit + own monitor update)", transact);
-      row("monitor update -> replica (NbCache.apply, per update)", updates);
+      if (!northd.equals("on")) {
+        a.runResult("sh", "-c", "kill $(cat '" + a.dir().resolve("ovn-northd.pid") + "')");
+        changes(rec, compiler, podList, rnd, changes, "without ovn-northd");
+      }
       NbState check = compiler.state();
       ReconcileResult verify = rec.reconcile(check);
       System.out.printf("full reconcile after the changes: %d transactions (0 = the deltas were exact)%n",
           verify.transactions());
+      long r0 = System.nanoTime();
+      ReconcileResult rs = rec.resync();
+      System.out.printf("periodic resync (select of every member + whole-state plan): %d ms, %d transactions%n",
+          (System.nanoTime() - r0) / 1_000_000, rs.transactions());
+      // a label change that arrives together with a periodic resync waits for its whole-state plan (the select of the
+      // members runs without the reconciler's lock)
+      List<Pod> pl = new ArrayList<>(cluster.pods);
+      Random rr = new Random(11);
+      for (int i = 0; i < 3; i++) {
+        java.util.concurrent.CompletableFuture<Long> bg = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long b0 = System.nanoTime();
+          try {
+            rec.resync();
+          } catch (io.netctl.ovn.ovsdb.OvsdbException e) {
+            throw new Reconciler.UncheckedOvsdbException(e);
+          }
+          return (System.nanoTime() - b0) / 1_000_000;
+        });
+        Pod p = pl.get(rr.nextInt(pl.size()));
+        TreeMap<String, String> labels = new TreeMap<>(p.labels());
+        labels.put("app", "b" + i);
+        NbDelta d = compiler.apply(new ClusterEvent.Upsert(p.withLabels(labels)));
+        long a0 = System.nanoTime();
+        rec.apply(d);
+        System.out.printf("label change during a resync: committed after %d ms (resync took %d ms)%n",
+            (System.nanoTime() - a0) / 1_000_000, bg.get());
+      }
 
       // ---- 3. the replica's memory ----
       rec.close();
@@ -178,8 +188,7 @@ public final class ReconcileBench {
       gc();
       long before = rt.totalMemory() - rt.freeMemory();
       OvsdbSession s = connector(a).connect();
-      NbCache cache = new NbCache(true);
-      cache.apply(s.monitor(NbCache.monitoredColumns(true), cache::apply));
+      NbCache cache = NbCache.load(s);
       gc();
       long after = rt.totalMemory() - rt.freeMemory();
       Map<String, int[]> counts = cache.counts();
@@ -187,6 +196,58 @@ public final class ReconcileBench {
       System.out.printf("replica memory: %.1f MB for %s%n", (after - before) / 1e6, describe(counts));
       s.close();
     }
+  }
+
+
+  /** {@code changes} pod label changes, one at a time, after a warm-up: compile the event, apply the delta. */
+  static void changes(Reconciler rec, PolicyCompiler compiler, List<Pod> podList, Random rnd, int changes, String label)
+      throws Exception {
+    Histogram commit = new Histogram(60_000_000L, 3);
+    Histogram transact = TimedSession.TRANSACT;
+    Histogram updates = TimedSession.UPDATES;
+    Histogram endToEnd = new Histogram(60_000_000L, 3);
+    int rows = 0;
+    int warmup = Math.min(50, changes / 5);
+    for (int i = 0; i < changes + warmup; i++) {
+      int k = rnd.nextInt(podList.size());
+      Pod p = podList.get(k);
+      TreeMap<String, String> labels = new TreeMap<>(p.labels());
+      labels.put("app", "a" + rnd.nextInt(20));
+      Pod q = p.withLabels(labels);
+      podList.set(k, q);
+      long e0 = System.nanoTime();
+      NbDelta d = compiler.apply(new ClusterEvent.Upsert(q));
+      long e1 = System.nanoTime();
+      ReconcileResult dr = rec.apply(d);
+      long e2 = System.nanoTime();
+      if (!dr.ok()) {
+        throw new IllegalStateException("apply failed: " + dr.errors());
+      }
+      if (i == warmup) {
+        transact.reset();
+        updates.reset();
+        TimedSession.ARRIVAL.reset();
+        TimedSession.ELEMENTS.reset();
+      }
+      if (i >= warmup) {
+        commit.recordValue((e2 - e1) / 1_000);
+        endToEnd.recordValue((e2 - e0) / 1_000);
+        rows += d.size();
+      }
+    }
+    System.out.println();
+    System.out.printf("one pod label change, %s (%d changes after %d warm-up, %.1f rows per delta on average):%n",
+        label, changes, warmup, rows / (double) changes);
+    System.out.println("| | p50 | p90 | p99 | max |");
+    System.out.println("|---|---|---|---|---|");
+    row("delta -> NB committed (Reconciler.apply)", commit);
+    row("event -> NB committed (compile + apply)", endToEnd);
+    row("of which: transact round trip (server commit + own monitor update)", transact);
+    row("transact sent -> first monitor update decoded", TimedSession.ARRIVAL);
+    row("monitor update -> replica (NbCache.apply, per update)", updates);
+    Histogram el = TimedSession.ELEMENTS;
+    System.out.printf("| set elements per monitor update (count, not ms) | %d | %d | %d | %d |%n",
+        el.getValueAtPercentile(50), el.getValueAtPercentile(90), el.getValueAtPercentile(99), el.getMaxValue());
   }
 
   /**
@@ -228,7 +289,12 @@ public final class ReconcileBench {
   static final class TimedSession implements OvsdbSession {
     static final Histogram TRANSACT = new Histogram(60_000_000L, 3);
     static final Histogram UPDATES = new Histogram(60_000_000L, 3);
+    static final Histogram ARRIVAL = new Histogram(60_000_000L, 3);
+    static final Histogram ELEMENTS = new Histogram(100_000_000L, 3);
+    /** Also monitor the member columns (the behaviour before they were taken out of the monitor). */
+    static volatile boolean monitorMembers;
     private final OvsdbSession s;
+    private volatile long txStart;
 
     TimedSession(OvsdbSession s) {
       this.s = s;
@@ -258,8 +324,34 @@ public final class ReconcileBench {
     public List<io.netctl.ovn.ovsdb.RowUpdate> monitor(Map<String, Set<String>> columns,
         java.util.function.Consumer<List<io.netctl.ovn.ovsdb.RowUpdate>> listener)
         throws io.netctl.ovn.ovsdb.OvsdbException {
-      return s.monitor(columns, u -> {
+      Map<String, Set<String>> cols = columns;
+      if (monitorMembers) {
+        cols = new LinkedHashMap<>();
+        for (Map.Entry<String, Set<String>> e : columns.entrySet()) {
+          Set<String> c = new java.util.TreeSet<>(e.getValue());
+          String m = NbCache.MEMBER_COLUMNS.get(e.getKey());
+          if (m != null) {
+            c.add(m);
+          }
+          cols.put(e.getKey(), c);
+        }
+      }
+      return s.monitor(cols, u -> {
         long t = System.nanoTime();
+        long st = txStart;
+        if (st != 0) {
+          ARRIVAL.recordValue((t - st) / 1_000);
+          txStart = 0;
+        }
+        long n = 0;
+        for (io.netctl.ovn.ovsdb.RowUpdate r : u) {
+          if (r.row() != null) {
+            for (Object v : r.row().values()) {
+              n += v instanceof java.util.Collection<?> c ? c.size() : v instanceof Map<?, ?> m ? m.size() : 1;
+            }
+          }
+        }
+        ELEMENTS.recordValue(n);
         listener.accept(u);
         UPDATES.recordValue((System.nanoTime() - t) / 1_000);
       });
@@ -268,11 +360,18 @@ public final class ReconcileBench {
     @Override
     public List<Object> transact(List<Operation> ops) throws io.netctl.ovn.ovsdb.OvsdbException {
       long t = System.nanoTime();
+      txStart = t;
       try {
         return s.transact(ops);
       } finally {
         TRANSACT.recordValue((System.nanoTime() - t) / 1_000);
       }
+    }
+
+    @Override
+    public List<io.netctl.ovn.ovsdb.RowUpdate> select(String table, Set<String> columns)
+        throws io.netctl.ovn.ovsdb.OvsdbException {
+      return s.select(table, columns);
     }
 
     @Override
@@ -298,8 +397,9 @@ public final class ReconcileBench {
   }
 
   private static void row(String what, Histogram h) {
-    System.out.printf("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", what, h.getValueAtPercentile(50) / 1e3,
-        h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3);
+    System.out.printf("| %s (n=%d) | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", what, h.getTotalCount(),
+        h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+        h.getMaxValue() / 1e3);
   }
 
   private static void gc() {
