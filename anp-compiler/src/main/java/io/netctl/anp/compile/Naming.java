@@ -33,10 +33,6 @@ public final class Naming {
     return policyBase(p);
   }
 
-  public static String ruleAddressSet(Policy p, Direction d, int ruleIndex, Family f) {
-    return ruleAddressSet(policyBase(p), d, ruleIndex, f);
-  }
-
   /** The Address_Set of a rule's peers, from the policy's {@link #policyBase}. */
   static String ruleAddressSet(String base, Direction d, int ruleIndex, Family f) {
     return base + "_" + d.shortName() + ruleIndex + "_" + (f == Family.V4 ? "v4" : "v6");
