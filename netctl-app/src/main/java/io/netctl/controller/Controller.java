@@ -128,6 +128,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   private final Map<ObjectRef, Conditions> written = new ConcurrentHashMap<>();
 
   private final AtomicLong commits = new AtomicLong();
+  private volatile java.util.function.LongConsumer commitListener = t -> {};
   private final CompletableFuture<Void> firstConvergence = new CompletableFuture<>();
 
   public Controller(
@@ -248,6 +249,11 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   /** Completes when the first full reconcile has committed. */
   public CompletableFuture<Void> firstConvergence() {
     return firstConvergence;
+  }
+
+  /** Called on the writer thread with {@code System.nanoTime()} after each successful NB call (perf harnesses). */
+  public void onCommit(java.util.function.LongConsumer listener) {
+    this.commitListener = listener == null ? t -> {} : listener;
   }
 
   /** Successful NB calls so far (full reconciles and delta applies). */
@@ -685,6 +691,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
       metrics.nbConnected.set(1);
       nbError(null);
       commits.incrementAndGet();
+      commitListener.accept(now);
       if (fullState != null) {
         firstConvergence.complete(null);
       }
