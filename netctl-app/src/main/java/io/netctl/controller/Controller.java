@@ -679,6 +679,10 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
         ReconcileResult r = reconciler.apply(delta);
         metrics.reconcileDuration.labelValues("delta").observe(ControllerMetrics.seconds(System.nanoTime() - t0));
         account(r);
+        if (!r.counts().isEmpty()) {
+          log.accept("applied " + received.size() + " change(s): " + r.counts() + " in " + r.transactions()
+              + " transaction(s), " + r.elapsedMillis() + " ms");
+        }
         if (!r.ok()) {
           nbError(String.join("; ", r.errors()));
           return true;
