@@ -104,7 +104,13 @@ public final class KubeSource implements ClusterSource {
           }
         });
     informers.add(inf);
-    return inf.start().toCompletableFuture();
+    // A kind the API server does not serve (its CRD is not installed: older network-policy-api releases have no
+    // ClusterNetworkPolicy) must not hold up the others: the controller runs without it, and says so.
+    return inf.start().toCompletableFuture().exceptionally(e -> {
+      log.accept("informer for " + kind.kindName() + " (" + kind.apiVersion() + ") did not start: " + e.getMessage()
+          + "; running without it (restart netctl after installing its CRD)");
+      return null;
+    });
   }
 
   private void deliver(HasMetadata obj, Kind kind, String type, Sink sink) {
