@@ -260,8 +260,10 @@ class KubeControllerIT {
     // the single-instance controller steps down; two elected instances take over
     source.close();
     controller.setLeader(false);
-    LeaderElection election = new LeaderElection("kube-system", "netctl", "a", Duration.ofSeconds(2),
-        Duration.ofMillis(1500), Duration.ofMillis(200));
+    // a lease long enough that a loaded CI machine does not miss a renewal; the clean stop below releases it, so the
+    // takeover takes a retry period, not a lease
+    LeaderElection election = new LeaderElection("kube-system", "netctl", "a", Duration.ofSeconds(10),
+        Duration.ofSeconds(8), Duration.ofMillis(250));
     Instance a = new Instance("a");
     LeaderElection.Running ea = new LeaderElection(election.namespace(), election.name(), "a",
         election.leaseDuration(), election.renewDeadline(), election.retryPeriod()).start(client, a.controller,
@@ -285,7 +287,8 @@ class KubeControllerIT {
       a.close();
       await().atMost(Duration.ofSeconds(10)).until(b.controller::isLeader);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
-      assertThat(tookMs).isLessThan(election.leaseDuration().toMillis() + 3 * election.retryPeriod().toMillis());
+      assertThat(tookMs).as("released lease: taken over well within the lease time")
+          .isLessThan(election.leaseDuration().toMillis() / 2);
       await().atMost(Duration.ofSeconds(20)).until(() -> b.controller.commits() > 0);
       create(NS.formatted("staging", "dev"));
       create(pod("tmp", "staging", "shell", "10.16.3.1"));
