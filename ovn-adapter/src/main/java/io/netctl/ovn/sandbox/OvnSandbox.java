@@ -158,6 +158,21 @@ public final class OvnSandbox implements AutoCloseable {
     return run(c.toArray(new String[0]));
   }
 
+  /**
+   * The {@code ovn-nbctl} command line for a shell (each word single-quoted), for callers that must time the command
+   * from inside a shell of their own.
+   */
+  public String nbctlShellCommand(String... args) {
+    List<String> c = new ArrayList<>(prefix);
+    c.addAll(List.of("ovn-nbctl", "--db=" + nbRemote(), "--timeout=60"));
+    c.addAll(List.of(args));
+    StringBuilder b = new StringBuilder();
+    for (String w : c) {
+      b.append(b.length() == 0 ? "" : " ").append('\'').append(w.replace("'", "'\\''")).append('\'');
+    }
+    return b.toString();
+  }
+
   /** Waits until ovn-northd has turned the NB's current contents into the SB's logical flows. */
   public void syncSb() throws IOException {
     nbctl("--wait=sb", "sync");
