@@ -120,6 +120,7 @@ public final class FailoverHarness {
                 String what = sys.name() + " " + sys.config() + " " + f.label + " run " + run;
                 Topology.Gateway victim = sys.victim();
                 long fault = f.inject(sh, victim, sys.victimPids());
+                report.injected(sh.lastDurationUs);
                 Map<String, Long> phases = sys.awaitPhases(fault, phaseTimeout);
                 long last = fault;
                 for (String p : sys.phases()) {
@@ -134,7 +135,7 @@ public final class FailoverHarness {
                 // Probes sent until a little after the last phase are resolved, then the stream must be steady.
                 probes.awaitResolved(last + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
                 boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
-                ProbeStream.Window w = probes.window(fault, nowUs());
+                ProbeLog.Window w = probes.window(fault, nowUs());
                 if (!steady || !w.resumed()) {
                     report.failure(what + ": the probe stream never resumed (" + w.lost() + " of " + w.sent()
                             + " probes lost)");
@@ -185,6 +186,7 @@ public final class FailoverHarness {
             TreeMap<Integer, Integer> healthy = probes.perGateway(from, from + span);
             Topology.Gateway g1 = topo.gateway(1);
             long fault = Fault.NFT.inject(sh, g1, List.of());
+            report.injected(sh.lastDurationUs);
             probes.awaitResolved(fault + span, Duration.ofSeconds(30));
             // Skip one probe timeout: probes sent just before the fault may still have been caught by it.
             TreeMap<Integer, Integer> faulted = probes.perGateway(fault + o.probeTimeoutMs() * 1000L, fault + span);
@@ -192,7 +194,7 @@ public final class FailoverHarness {
                     + topo.gateway(2).insideIp() + "\",\"" + topo.gateway(3).insideIp() + "\""));
             probes.awaitResolved(withdraw + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
             boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
-            ProbeStream.Window w = probes.window(withdraw, nowUs());
+            ProbeLog.Window w = probes.window(withdraw, nowUs());
             if (!steady || !w.resumed()) {
                 report.failure("ecmp run " + run + ": probes never all succeeded after the nexthop was withdrawn");
             } else {

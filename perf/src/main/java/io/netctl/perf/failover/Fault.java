@@ -21,7 +21,7 @@ enum Fault {
 
     static final String TABLE = "failover_fault";
 
-    /** Injects the fault; returns its time (epoch µs, taken just before the command ran). */
+    /** Injects the fault; returns its time (epoch µs, taken when the command had returned). */
     long inject(Shell sh, Topology.Gateway g, List<Long> pids) throws IOException {
         return switch (this) {
             case KILL -> {

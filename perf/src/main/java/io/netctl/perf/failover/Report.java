@@ -36,6 +36,13 @@ final class Report {
         rows.computeIfAbsent(k, x -> new Histogram(3_600_000_000L, 3)).recordValue(n);
     }
 
+    private long maxInjectUs;
+
+    /** Notes how long a fault command took (the fault time is taken after it; this is how late it may be). */
+    void injected(long us) {
+        maxInjectUs = Math.max(maxInjectUs, us);
+    }
+
     void failure(String s) {
         failures.add(s);
     }
@@ -151,6 +158,8 @@ final class Report {
     void write(Path dir, String header) throws IOException {
         Files.createDirectories(dir);
         StringBuilder md = new StringBuilder(header).append('\n').append(markdown());
+        md.append(String.format(Locale.ROOT, "%nFault commands took up to %.1f ms (fault times are taken when the"
+                + " command has returned).%n", maxInjectUs / 1000.0));
         for (String n : notes) {
             md.append('\n').append(n).append('\n');
         }

@@ -18,9 +18,14 @@ final class Shell implements AutoCloseable {
     private final BufferedWriter in;
     private final BufferedReader out;
 
+    /** The last {@link #timed} command's duration, µs (diagnostic: a command that forks is slow on a busy box). */
+    long lastDurationUs;
+
     /**
-     * A bash kept running, so that injecting a fault costs one fork of {@code ip}/{@code nft}/{@code kill} and the
-     * fault's time is bash's {@code $EPOCHREALTIME} taken just before it (microseconds, wall clock).
+     * A bash kept running, so that injecting a fault costs at most one fork ({@code ip}, {@code nft}; {@code kill} is
+     * a builtin), and the fault's time is bash's {@code $EPOCHREALTIME} (µs, wall clock) taken right after the command
+     * returned, when the fault is in force. (Taken before it, a loaded machine's fork and exec time, once 400 ms
+     * here, would count as outage.)
      */
     Shell() throws IOException {
         bash = new ProcessBuilder("bash", "--noprofile", "--norc").redirectErrorStream(true).start();
@@ -28,20 +33,21 @@ final class Shell implements AutoCloseable {
         out = new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** Runs {@code command} and returns the wall-clock time (epoch µs) taken just before it started. */
+    /** Runs {@code command} and returns the wall-clock time (epoch µs) taken right after it returned. */
     synchronized long timed(String command) throws IOException {
-        in.write("echo T $EPOCHREALTIME; " + command + " ; echo \"R $?\"\n");
+        in.write("b=$EPOCHREALTIME; " + command + " ; r=$?; echo \"R $r $b $EPOCHREALTIME\"\n");
         in.flush();
-        long t = -1;
         StringBuilder extra = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("T ")) {
-                t = Math.round(Double.parseDouble(line.substring(2).replace(',', '.')) * 1e6);
-            } else if (line.startsWith("R ")) {
-                if (!line.equals("R 0")) {
-                    throw new IOException("fault command failed (" + line.substring(2) + "): " + command + "\n" + extra);
+            if (line.startsWith("R ")) {
+                String[] f = line.split(" ");
+                if (!f[1].equals("0")) {
+                    throw new IOException("fault command failed (" + f[1] + "): " + command + "\n" + extra);
                 }
-                return t;
+                long before = Math.round(Double.parseDouble(f[2].replace(',', '.')) * 1e6);
+                long after = Math.round(Double.parseDouble(f[3].replace(',', '.')) * 1e6);
+                lastDurationUs = after - before;
+                return after;
             } else {
                 extra.append(line).append('\n');
             }
