@@ -159,6 +159,18 @@ public final class OvnSandbox implements AutoCloseable {
   }
 
   /**
+   * A process builder for an OVN/OVS tool that keeps running (e.g. {@code ovsdb-client monitor}), in the chroot when
+   * the sandbox uses one, with {@code OVN_NB_DB}/{@code OVN_SB_DB} set. The caller starts and stops it.
+   */
+  public ProcessBuilder processBuilder(String... cmd) {
+    List<String> c = new ArrayList<>(prefix);
+    c.addAll(List.of(cmd));
+    ProcessBuilder pb = new ProcessBuilder(c);
+    pb.environment().putAll(Map.of("OVN_NB_DB", nbRemote(), "OVN_SB_DB", sbRemote()));
+    return pb;
+  }
+
+  /**
    * The {@code ovn-nbctl} command line for a shell (each word single-quoted), for callers that must time the command
    * from inside a shell of their own.
    */

@@ -180,7 +180,21 @@ public final class FailoverHarness {
             return;
         }
         long span = o.ecmpPhase().toNanos() / 1000;
-        for (int run = 1; run <= o.runs(); run++) {
+        try (NbMonitor monitor = new NbMonitor(ovn)) {
+            for (int run = 1; run <= o.runs(); run++) {
+                if (!ecmpRun(o, topo, probes, sh, report, monitor, policy, all, ids, span, run)) {
+                    return;
+                }
+            }
+        }
+        ovn.nbctl("--if-exists", "lr-route-del", "lr0", "--", "--if-exists", "lr-policy-del", "lr0");
+    }
+
+    /** One active-active run; false when the topology did not come back (the rest is skipped). */
+    private static boolean ecmpRun(Options o, Topology topo, ProbeStream probes, Shell sh, Report report,
+            NbMonitor monitor, String policy, String all, int[] ids, long span, int run) throws Exception {
+        var ovn = topo.ovn;
+        {
             long from = nowUs();
             probes.awaitResolved(from + span, Duration.ofSeconds(30));
             TreeMap<Integer, Integer> healthy = probes.perGateway(from, from + span);
@@ -190,8 +204,14 @@ public final class FailoverHarness {
             probes.awaitResolved(fault + span, Duration.ofSeconds(30));
             // Skip one probe timeout: probes sent just before the fault may still have been caught by it.
             TreeMap<Integer, Integer> faulted = probes.perGateway(fault + o.probeTimeoutMs() * 1000L, fault + span);
-            long withdraw = sh.timed(topo.ovn.nbctlShellCommand("set", "Logical_Router_Policy", policy, "nexthops=\""
+            long before = nowUs();
+            sh.timed(topo.ovn.nbctlShellCommand("set", "Logical_Router_Policy", policy, "nexthops=\""
                     + topo.gateway(2).insideIp() + "\",\"" + topo.gateway(3).insideIp() + "\""));
+            long withdraw = monitor.awaitWithout(g1.insideIp(), before, Duration.ofSeconds(10));
+            if (withdraw < 0) {
+                report.failure("ecmp run " + run + ": the NB monitor never saw gw1 leave the nexthops");
+                withdraw = before;
+            }
             probes.awaitResolved(withdraw + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
             boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
             ProbeLog.Window w = probes.window(withdraw, nowUs());
@@ -199,7 +219,9 @@ public final class FailoverHarness {
                 report.failure("ecmp run " + run + ": probes never all succeeded after the nexthop was withdrawn");
             } else {
                 report.latency(new Report.Key("static ECMP ×3", "reroute policy", "nftables drop gw1",
-                        "NB commit withdrawing gw1 → probes-ok"), w.recoveredUs());
+                        "NB commit (monitor) withdrawing gw1 → probes-ok"), w.recoveredUs());
+                report.count(new Report.Key("static ECMP ×3", "reroute policy", "nftables drop gw1", Report.LOST),
+                        w.lost());
             }
             int total = healthy.values().stream().mapToInt(Integer::intValue).sum();
             int faultTotal = faulted.values().stream().mapToInt(Integer::intValue).sum();
@@ -209,8 +231,8 @@ public final class FailoverHarness {
                     + " " + pct(e.getValue(), faultTotal)).collect(Collectors.joining(", "));
             report.notes.add(String.format(Locale.ROOT, "Active-active (static ECMP over 3 gateways, run %d): share of"
                     + " %d new connections with all up: %s; with gw1 black-holed (%d probes): %s; after the NB"
-                    + " commit withdrawing gw1: probes all ok after %.1f ms, %d lost in between.", run, total, share,
-                    faultTotal, during, w.recoveredUs() / 1000.0, w.lost()));
+                    + " commit withdrawing gw1 (seen by an OVSDB monitor): probes all ok after %.1f ms, %d lost.", run,
+                    total, share, faultTotal, during, w.recoveredUs() / 1000.0, w.lost()));
             if (faulted.getOrDefault(g1.id(), 0) > 0) {
                 report.failure("ecmp run " + run + ": probes succeeded through black-holed gw1");
             }
@@ -219,11 +241,11 @@ public final class FailoverHarness {
             ovn.syncHv();
             if (!probes.awaitSteady(STEADY, Duration.ofSeconds(30), ids)) {
                 report.failure("ecmp run " + run + ": probes did not return to all three gateways");
-                return;
+                return false;
             }
             System.err.println(report.notes.get(report.notes.size() - 1));
         }
-        ovn.nbctl("--if-exists", "lr-route-del", "lr0", "--", "--if-exists", "lr-policy-del", "lr0");
+        return true;
     }
 
     private static String quoteAll(String csv) {
