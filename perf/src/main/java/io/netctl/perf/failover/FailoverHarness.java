@@ -36,6 +36,8 @@ public final class FailoverHarness {
     }
 
     static final Duration STEADY = Duration.ofMillis(300);
+    /** Consecutive successful probes that mark the stream as recovered (50 ms at the default rate). */
+    static final int RECOVERED_RUN = 50;
 
     private FailoverHarness() {
     }
@@ -49,7 +51,8 @@ public final class FailoverHarness {
                 case "--quick" -> o = Options.quick(o.out());
                 case "--runs" -> o = new Options(Integer.parseInt(args[++i]), o.adverts(), o.faults(),
                         o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--advert" -> o = new Options(o.runs(), List.of(args[++i].split(",")), o.faults(),
+                case "--advert" -> o = new Options(o.runs(), args[++i].equals("none") ? List.of()
+                        : List.of(args[i].split(",")), o.faults(),
                         o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
                 case "--faults" -> o = new Options(o.runs(), o.adverts(), Arrays.stream(args[++i].split(","))
                         .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList(), o.intervalUs(),
@@ -58,10 +61,12 @@ public final class FailoverHarness {
                         Integer.parseInt(args[++i]), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
                 case "--out" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
                         o.probeTimeoutMs(), o.ecmpPhase(), Path.of(args[++i]));
+                case "--ecmp-ms" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
+                        o.probeTimeoutMs(), Duration.ofMillis(Long.parseLong(args[++i])), o.out());
                 default -> {
                     System.err.println("failover: unknown argument " + a + "\nusage: perf/failover [--quick]"
-                            + " [--runs N] [--advert 1,0.1,0.05,0.01] [--faults kill,link,nft] [--interval-us 1000]"
-                            + " [--out DIR]");
+                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--faults kill,link,nft] [--interval-us 1000]"
+                            + " [--ecmp-ms 3000] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -89,9 +94,9 @@ public final class FailoverHarness {
             if (!"false".equals(System.getProperty("failover.ecmp"))) {
                 ecmp(o, topo, probes, sh, report);
             }
-            for (String advert : o.adverts()) {
-                try (KeepalivedSystem k = new KeepalivedSystem(advert, work.resolve("keepalived-" + advert))) {
-                    measure(o, topo, probes, sh, k, report);
+            for (FailoverSystem sys : systems(o, work)) {
+                try (sys) {
+                    measure(o, topo, probes, sh, sys, report);
                 }
             }
         } finally {
@@ -103,6 +108,18 @@ public final class FailoverHarness {
                 o.intervalUs(), o.probeTimeoutMs(), (System.nanoTime() - t0) / 1_000_000_000L);
         report.write(o.out(), header);
         return report;
+    }
+
+    /**
+     * The configurations to measure, side by side in one run. The extension point: netctl's egress gateway (BFD at
+     * 300×3, 100×3, 50×3, 10×3 ms) is added here as another {@link FailoverSystem} once the egress engine is merged.
+     */
+    static List<FailoverSystem> systems(Options o, Path work) {
+        List<FailoverSystem> l = new ArrayList<>();
+        for (String advert : o.adverts()) {
+            l.add(new KeepalivedSystem(advert, work.resolve("keepalived-" + advert)));
+        }
+        return l;
     }
 
     /** One system configuration: N runs of each fault. */
@@ -135,7 +152,7 @@ public final class FailoverHarness {
                 // Probes sent until a little after the last phase are resolved, then the stream must be steady.
                 probes.awaitResolved(last + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
                 boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
-                ProbeLog.Window w = probes.window(fault, nowUs());
+                ProbeLog.Window w = probes.window(fault, nowUs(), RECOVERED_RUN);
                 if (!steady || !w.resumed()) {
                     report.failure(what + ": the probe stream never resumed (" + w.lost() + " of " + w.sent()
                             + " probes lost)");
@@ -204,6 +221,12 @@ public final class FailoverHarness {
             probes.awaitResolved(fault + span, Duration.ofSeconds(30));
             // Skip one probe timeout: probes sent just before the fault may still have been caught by it.
             TreeMap<Integer, Integer> faulted = probes.perGateway(fault + o.probeTimeoutMs() * 1000L, fault + span);
+            StringBuilder slices = new StringBuilder();
+            for (long a = fault; a < fault + span; a += 500_000) {
+                TreeMap<Integer, Integer> m = probes.perGateway(a, Math.min(a + 500_000, fault + span) - 1);
+                int t = m.values().stream().mapToInt(Integer::intValue).sum();
+                slices.append(slices.length() == 0 ? "" : " ").append(pct(m.getOrDefault(0, 0), t));
+            }
             long before = nowUs();
             sh.timed(topo.ovn.nbctlShellCommand("set", "Logical_Router_Policy", policy, "nexthops=\""
                     + topo.gateway(2).insideIp() + "\",\"" + topo.gateway(3).insideIp() + "\""));
@@ -214,7 +237,7 @@ public final class FailoverHarness {
             }
             probes.awaitResolved(withdraw + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
             boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
-            ProbeLog.Window w = probes.window(withdraw, nowUs());
+            ProbeLog.Window w = probes.window(withdraw, nowUs(), RECOVERED_RUN);
             if (!steady || !w.resumed()) {
                 report.failure("ecmp run " + run + ": probes never all succeeded after the nexthop was withdrawn");
             } else {
@@ -231,8 +254,9 @@ public final class FailoverHarness {
                     + " " + pct(e.getValue(), faultTotal)).collect(Collectors.joining(", "));
             report.notes.add(String.format(Locale.ROOT, "Active-active (static ECMP over 3 gateways, run %d): share of"
                     + " %d new connections with all up: %s; with gw1 black-holed (%d probes): %s; after the NB"
-                    + " commit withdrawing gw1 (seen by an OVSDB monitor): probes all ok after %.1f ms, %d lost.", run,
-                    total, share, faultTotal, during, w.recoveredUs() / 1000.0, w.lost()));
+                    + " commit withdrawing gw1 (seen by an OVSDB monitor): probes all ok after %.1f ms, %d lost. Lost per"
+                    + " 500 ms from the fault: %s.", run, total, share, faultTotal, during, w.recoveredUs() / 1000.0,
+                    w.lost(), slices));
             if (faulted.getOrDefault(g1.id(), 0) > 0) {
                 report.failure("ecmp run " + run + ": probes succeeded through black-holed gw1");
             }
@@ -279,7 +303,4 @@ public final class FailoverHarness {
         }
     }
 
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
-    }
 }

@@ -57,27 +57,44 @@ final class ProbeLog {
     }
 
     /**
-     * The probes sent from {@code faultUs} to {@code untilUs}: how many were lost, and when the stream recovered: the
-     * send time of the first successful probe after the last lost one, minus the fault time (0 when none was lost).
-     * {@code resumed} says whether a success followed the last loss within the window at all.
+     * The probes sent from {@code faultUs} to {@code untilUs}. Recovery is the start of the first run of {@code minRun}
+     * consecutive successes after the first loss (0 when nothing was lost), relative to the fault: with active-active
+     * gateways the survivors' probes succeed all through the outage, so "the first success" would mean nothing, and a
+     * stray loss long after recovery (a stalled machine) must not move the recovery. {@code lost} counts the losses
+     * before that run; {@code resumed} says whether such a run exists.
      */
-    Window window(long faultUs, long untilUs) {
-        int sent = 0;
-        int lost = 0;
-        int lastLost = -1;
-        for (int i = lowerBound(faultUs); i < n && send[i] <= untilUs; i++) {
-            sent++;
+    Window window(long faultUs, long untilUs, int minRun) {
+        int from = lowerBound(faultUs);
+        int to = from;
+        while (to < n && send[to] <= untilUs) {
+            to++;
+        }
+        int firstLoss = -1;
+        for (int i = from; i < to; i++) {
             if (gw[i] == 0) {
-                lost++;
-                lastLost = i;
+                firstLoss = i;
+                break;
             }
         }
-        if (lastLost < 0) {
-            return new Window(sent, 0, 0, sent > 0);
+        if (firstLoss < 0) {
+            return new Window(to - from, 0, 0, to > from);
         }
-        int ok = lastLost + 1;
-        boolean resumed = ok < n && send[ok] <= untilUs;
-        return new Window(sent, lost, resumed ? send[ok] - faultUs : -1, resumed);
+        int lost = 0;
+        int run = 0;
+        for (int i = firstLoss; i < to; i++) {
+            if (gw[i] == 0) {
+                lost++;
+                run = 0;
+            } else if (++run == minRun) {
+                int start = i - minRun + 1;
+                int lostBefore = 0;
+                for (int j = from; j < start; j++) {
+                    lostBefore += gw[j] == 0 ? 1 : 0;
+                }
+                return new Window(to - from, lostBefore, send[start] - faultUs, true);
+            }
+        }
+        return new Window(to - from, lost, -1, false);
     }
 
     /** Probes per gateway (last octet) sent in [fromUs, toUs]; key 0 counts the lost ones. */

@@ -86,8 +86,8 @@ final class ProbeStream implements AutoCloseable {
     }
 
     /** See {@link ProbeLog#window}. */
-    synchronized ProbeLog.Window window(long faultUs, long untilUs) {
-        return log.window(faultUs, untilUs);
+    synchronized ProbeLog.Window window(long faultUs, long untilUs, int minRun) {
+        return log.window(faultUs, untilUs, minRun);
     }
 
     /** See {@link ProbeLog#perGateway}. */

@@ -18,9 +18,9 @@ class ProbeLogTest {
     }
 
     @Test
-    void recoveryIsTheFirstSuccessAfterTheLastLoss() {
+    void recoveryStartsWithTheFirstRunOfSuccesses() {
         ProbeLog l = log("1111" + "1010" + "0022" + "2222");
-        ProbeLog.Window w = l.window(4000, 15_000);
+        ProbeLog.Window w = l.window(4000, 15_000, 3);
         assertThat(w.sent()).isEqualTo(12);
         assertThat(w.lost()).isEqualTo(4);
         assertThat(w.recoveredUs()).isEqualTo(10_000 - 4000);
@@ -29,7 +29,7 @@ class ProbeLogTest {
 
     @Test
     void noLossMeansNoOutage() {
-        ProbeLog.Window w = log("11112222").window(2000, 8000);
+        ProbeLog.Window w = log("11112222").window(2000, 8000, 3);
         assertThat(w.lost()).isZero();
         assertThat(w.recoveredUs()).isZero();
         assertThat(w.resumed()).isTrue();
@@ -37,7 +37,7 @@ class ProbeLogTest {
 
     @Test
     void aStreamThatEndsLostNeverResumed() {
-        ProbeLog.Window w = log("1111" + "0000").window(4000, 100_000);
+        ProbeLog.Window w = log("1111" + "0000" + "22").window(4000, 100_000, 3);
         assertThat(w.lost()).isEqualTo(4);
         assertThat(w.resumed()).isFalse();
         assertThat(w.recoveredUs()).isEqualTo(-1);
@@ -45,8 +45,24 @@ class ProbeLogTest {
 
     @Test
     void lossesBeforeTheFaultDoNotCount() {
-        ProbeLog.Window w = log("0011" + "1111").window(4000, 8000);
+        ProbeLog.Window w = log("0011" + "1111").window(4000, 8000, 3);
         assertThat(w.lost()).isZero();
+    }
+
+    @Test
+    void activeActiveSuccessesDuringTheOutageAreNotARecovery() {
+        // gw1 black-holed: every third probe lost until the nexthop is withdrawn, then gw2 and gw3 only.
+        ProbeLog.Window w = log("1231" + "023023023023" + "23232323").window(4000, 100_000, 5);
+        assertThat(w.lost()).isEqualTo(4);
+        assertThat(w.recoveredUs()).isEqualTo(14_000 - 4000); // the run begins right after the last loss
+    }
+
+    @Test
+    void aStrayLossAfterRecoveryDoesNotMoveIt() {
+        ProbeLog.Window w = log("1111" + "00" + "222222" + "0" + "2222").window(4000, 100_000, 4);
+        assertThat(w.lost()).isEqualTo(2);
+        assertThat(w.recoveredUs()).isEqualTo(6000 - 4000);
+        assertThat(w.resumed()).isTrue();
     }
 
     @Test
