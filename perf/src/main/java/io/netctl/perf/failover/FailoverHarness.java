@@ -65,8 +65,8 @@ public final class FailoverHarness {
                         o.probeTimeoutMs(), Duration.ofMillis(Long.parseLong(args[++i])), o.out());
                 default -> {
                     System.err.println("failover: unknown argument " + a + "\nusage: perf/failover [--quick]"
-                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--faults kill,link,nft] [--interval-us 1000]"
-                            + " [--ecmp-ms 3000] [--out DIR]");
+                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--faults kill,link,nft]"
+                            + " [--interval-us 1000] [--ecmp-ms 3000] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -254,8 +254,8 @@ public final class FailoverHarness {
                     + " " + pct(e.getValue(), faultTotal)).collect(Collectors.joining(", "));
             report.notes.add(String.format(Locale.ROOT, "Active-active (static ECMP over 3 gateways, run %d): share of"
                     + " %d new connections with all up: %s; with gw1 black-holed (%d probes): %s; after the NB"
-                    + " commit withdrawing gw1 (seen by an OVSDB monitor): probes all ok after %.1f ms, %d lost. Lost per"
-                    + " 500 ms from the fault: %s.", run, total, share, faultTotal, during, w.recoveredUs() / 1000.0,
+                    + " commit withdrawing gw1 (seen by an OVSDB monitor): probes all ok after %.1f ms, %d lost."
+                    + " Lost per 500 ms from the fault: %s.", run, total, share, faultTotal, during, w.recoveredUs() / 1000.0,
                     w.lost(), slices));
             if (faulted.getOrDefault(g1.id(), 0) > 0) {
                 report.failure("ecmp run " + run + ": probes succeeded through black-holed gw1");

@@ -98,8 +98,8 @@ final class KeepalivedSystem implements FailoverSystem {
         daemons[i] = new ProcessBuilder("ip", "netns", "exec", g.netns(), "keepalived", "--dont-fork", "--vrrp",
                 "--log-console", "--no-syslog", "--use-file", conf.toString(), "--pid", p + ".pid", "--vrrp_pid",
                 p + ".vrrp.pid", "--checkers_pid", p + ".checkers.pid", "--bfd_pid", p + ".bfd.pid")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(g.name() + ".log")
-                        .toFile())).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(g.name() + ".log").toFile())).start();
     }
 
     /** {@code ip monitor address} in a gateway's namespace: VIP additions and removals, stamped on arrival. */

@@ -26,8 +26,9 @@ class ReportTest {
     @Test
     void markdownHasOneRowPerKeyWithMillisecondsAndCounts() {
         String md = sample().markdown();
-        assertThat(md).contains("| keepalived | advert 0.1 s | link down | vip-on-backup (ms) | 11 | 1.0 | 1.5 | 1.9 | 2.0 |"
-                + " 2.0 |").contains("| probes-ok (ms) | 1 | 1.5 | 1.5 |")
+        assertThat(md)
+                .contains("| keepalived | advert 0.1 s | link down | vip-on-backup (ms) | 11 | 1.0 | 1.5 | 1.9 | 2.0 | 2.0 |")
+                .contains("| probes-ok (ms) | 1 | 1.5 | 1.5 |")
                 .contains("| lost probes (count) | 1 | 313 | 313 | 313 | 313 | 313 |");
         assertThat(md.lines().count()).isEqualTo(2 + 3);
     }
