@@ -25,6 +25,10 @@ public final class OvnSandbox implements AutoCloseable {
           + " mirror of /etc/apt/sources*), or install ovn-central >= 23.09 on the host; see"
           + " docs/notes/ovn-sandbox-findings.md";
 
+  public static final String DATAPLANE_HINT = INSTALL_HINT
+      + ". The data plane (--dataplane) also needs root (network namespaces) and openvswitch-switch + ovn-host in the"
+      + " chroot, which 'scripts/ovn-sandbox build' adds to an existing cache";
+
   private static final String CHROOT_PATH = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final Path script;
@@ -51,12 +55,30 @@ public final class OvnSandbox implements AutoCloseable {
 
   /** Starts a sandbox in {@code dir} (created if needed) on free ports. */
   public static OvnSandbox start(Path dir) throws IOException {
+    return start(dir, false);
+  }
+
+  /**
+   * Starts a sandbox with the data plane ({@code start --dataplane}): also Open vSwitch with the userspace datapath
+   * (in a network namespace of its own) and ovn-controller, so that {@link #addPort} namespaces exchange real packets
+   * through OVN's logical flows. Needs root.
+   */
+  public static OvnSandbox startDataplane(Path dir) throws IOException {
+    return start(dir, true);
+  }
+
+  private static OvnSandbox start(Path dir, boolean dataplane) throws IOException {
     Path script = findScript();
     Files.createDirectories(dir);
-    Result r = exec(List.of(script.toString(), "start", "--dir", dir.toString(), "--nb-port", "auto", "--sb-port", "auto"),
-        Map.of(), 120);
+    List<String> cmd = new ArrayList<>(
+        List.of(script.toString(), "start", "--dir", dir.toString(), "--nb-port", "auto", "--sb-port", "auto"));
+    if (dataplane) {
+      cmd.add("--dataplane");
+    }
+    Result r = exec(cmd, Map.of(), 120);
     if (r.code != 0) {
-      throw new IOException(INSTALL_HINT + "\n" + script + " start exited " + r.code + ": " + r.err.strip());
+      throw new IOException((dataplane ? DATAPLANE_HINT : INSTALL_HINT) + "\n" + script + " start exited " + r.code
+          + ": " + r.err.strip());
     }
     Map<String, String> env = new HashMap<>();
     for (String line : r.out.split("\n")) {
@@ -136,6 +158,33 @@ public final class OvnSandbox implements AutoCloseable {
     return run(c.toArray(new String[0]));
   }
 
+  /**
+   * A process builder for an OVN/OVS tool that keeps running (e.g. {@code ovsdb-client monitor}), in the chroot when
+   * the sandbox uses one, with {@code OVN_NB_DB}/{@code OVN_SB_DB} set. The caller starts and stops it.
+   */
+  public ProcessBuilder processBuilder(String... cmd) {
+    List<String> c = new ArrayList<>(prefix);
+    c.addAll(List.of(cmd));
+    ProcessBuilder pb = new ProcessBuilder(c);
+    pb.environment().putAll(Map.of("OVN_NB_DB", nbRemote(), "OVN_SB_DB", sbRemote()));
+    return pb;
+  }
+
+  /**
+   * The {@code ovn-nbctl} command line for a shell (each word single-quoted), for callers that must time the command
+   * from inside a shell of their own.
+   */
+  public String nbctlShellCommand(String... args) {
+    List<String> c = new ArrayList<>(prefix);
+    c.addAll(List.of("ovn-nbctl", "--db=" + nbRemote(), "--timeout=60"));
+    c.addAll(List.of(args));
+    StringBuilder b = new StringBuilder();
+    for (String w : c) {
+      b.append(b.length() == 0 ? "" : " ").append('\'').append(w.replace("'", "'\\''")).append('\'');
+    }
+    return b.toString();
+  }
+
   /** Waits until ovn-northd has turned the NB's current contents into the SB's logical flows. */
   public void syncSb() throws IOException {
     nbctl("--wait=sb", "sync");
@@ -173,6 +222,83 @@ public final class OvnSandbox implements AutoCloseable {
     run("ovsdb-server", "--detach", "--no-chdir", "-vconsole:off",
         "--pidfile=" + d + "/ovsdb-nb.pid", "--log-file=" + d + "/ovsdb-nb.log", "--unixctl=" + d + "/ovsdb-nb.ctl",
         "--remote=punix:" + d + "/nb.sock", "--remote=ptcp:" + nbPort + ":127.0.0.1", d + "/nb.db");
+  }
+
+  /** Whether this sandbox runs the data plane (OVS + ovn-controller). */
+  public boolean dataplane() {
+    return env.containsKey("OVS_DB");
+  }
+
+  /** The network namespace ovs-vswitchd runs in (br-int and the OVS ends of the ports live there). */
+  public String dataplaneNetns() {
+    requireDataplane();
+    return env.get("NETCTL_OVN_DP_NETNS");
+  }
+
+  /** The chassis name ovn-controller registered. */
+  public String chassis() {
+    requireDataplane();
+    return env.get("NETCTL_OVN_CHASSIS");
+  }
+
+  /** {@code ovs-vsctl} on the sandbox's Open_vSwitch database. */
+  public String vsctl(String... args) throws IOException {
+    requireDataplane();
+    List<String> c = new ArrayList<>(List.of("ovs-vsctl", "--db=" + env.get("OVS_DB"), "--timeout=60"));
+    c.addAll(List.of(args));
+    return run(c.toArray(new String[0]));
+  }
+
+  /** Waits until every chassis (ovn-controller) has installed the NB's current contents as OpenFlow flows. */
+  public void syncHv() throws IOException {
+    nbctl("--wait=hv", "sync");
+  }
+
+  /** A "pod": an interface {@code dev} in network namespace {@code netns}, plugged into br-int as {@code ifaceId}. */
+  public record Port(String netns, String dev, String ifaceId, String mac, String ip) {}
+
+  /**
+   * Creates a port in a namespace of its own (created by the sandbox and deleted by {@link #close()}) and, when
+   * {@code logicalSwitch} is not null, its logical switch port with addresses "MAC IP".
+   *
+   * @param cidr the interface's address, {@code A.B.C.D/N}
+   * @param gateway the default route's next hop, or null
+   */
+  public Port addPort(String ifaceId, String mac, String cidr, String gateway, String logicalSwitch)
+      throws IOException {
+    return addPort(null, "eth0", ifaceId, mac, cidr, gateway, logicalSwitch);
+  }
+
+  /**
+   * Like {@link #addPort(String, String, String, String, String)}, in namespace {@code netns} (created unless it
+   * exists; only namespaces the sandbox created are deleted by {@link #close()}) with interface name {@code dev}.
+   */
+  public Port addPort(String netns, String dev, String ifaceId, String mac, String cidr, String gateway,
+      String logicalSwitch) throws IOException {
+    requireDataplane();
+    List<String> cmd = new ArrayList<>(List.of(script.toString(), "port", "--dir", dir.toString(), "--iface-id",
+        ifaceId, "--mac", mac, "--ip", cidr, "--dev", dev));
+    if (netns != null) {
+      cmd.addAll(List.of("--ns", netns));
+    }
+    if (gateway != null) {
+      cmd.addAll(List.of("--gw", gateway));
+    }
+    if (logicalSwitch != null) {
+      cmd.addAll(List.of("--switch", logicalSwitch));
+    }
+    Result r = exec(cmd, Map.of(), 60);
+    if (r.code != 0) {
+      throw new IOException(script + " port " + ifaceId + " exited " + r.code + ": " + r.err.strip());
+    }
+    String ns = r.out.strip();
+    return new Port(ns, dev, ifaceId, mac, cidr.substring(0, cidr.indexOf('/')));
+  }
+
+  private void requireDataplane() {
+    if (!dataplane()) {
+      throw new IllegalStateException("this sandbox runs without the data plane: start it with startDataplane()");
+    }
   }
 
   /** Stops every daemon of the sandbox. */
