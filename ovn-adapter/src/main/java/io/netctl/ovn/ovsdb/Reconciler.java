@@ -43,7 +43,11 @@ public final class Reconciler implements AutoCloseable {
    *     ({@link NbCache#MEMBER_COLUMNS}) and reconciles the whole last desired state ({@link #resync()}), which
    *     repairs external edits of owned rows' members; zero or negative: never
    */
-  public record Options(int maxOpsPerTransaction, Duration retryFor, Duration resyncEvery) {
+  public record Options(
+      int maxOpsPerTransaction,
+      Duration retryFor,
+      Duration resyncEvery,
+      java.util.function.Predicate<Map<String, String>> scope) {
     /** The default period of the full resync. */
     public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
 
@@ -52,6 +56,20 @@ public final class Reconciler implements AutoCloseable {
     public Options {
       Objects.requireNonNull(retryFor, "retryFor");
       Objects.requireNonNull(resyncEvery, "resyncEvery");
+      Objects.requireNonNull(scope, "scope");
+    }
+
+    /**
+     * For the policy compiler's rows ({@link io.netctl.ovn.nb.Ownership#isPolicy}): owned rows of egress gateways are
+     * left to the egress reconciler.
+     */
+    public Options(int maxOpsPerTransaction, Duration retryFor, Duration resyncEvery) {
+      this(maxOpsPerTransaction, retryFor, resyncEvery, io.netctl.ovn.nb.Ownership::isPolicy);
+    }
+
+    /** The same options for the owned rows {@code scope} accepts (e.g. {@link io.netctl.ovn.nb.Ownership#isEgress}). */
+    public Options withScope(java.util.function.Predicate<Map<String, String>> scope) {
+      return new Options(maxOpsPerTransaction, retryFor, resyncEvery, scope);
     }
 
     /** With the {@link #DEFAULT_RESYNC default resync period}. */
@@ -327,6 +345,57 @@ public final class Reconciler implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(m);
   }
 
+  /**
+   * The fast path of egress failover: sets the desired {@code policy} (same id and router as before, nexthops changed
+   * by exactly {@code added} and {@code removed}) and writes the change as <em>one</em> {@code mutate} of the row's
+   * {@code nexthops} in a transaction of its own, without planning. The desired state is updated first, under the
+   * same lock as every plan, so a later full reconcile computes the same nexthops and never undoes it.
+   *
+   * <p>When the row is not in the replica (not created yet, disconnected, someone deleted it) or the mutate is
+   * rejected, it falls back to planning this one policy (which also reconnects).
+   *
+   * @throws IllegalStateException before the first {@link #reconcile}, or when both sets are non-empty
+   */
+  public synchronized ReconcileResult mutateNexthops(
+      io.netctl.ovn.nb.LogicalRouterPolicy policy, Set<String> added, Set<String> removed) throws OvsdbException {
+    if (desired == null) {
+      throw new IllegalStateException("mutateNexthops before reconcile(NbState)");
+    }
+    if (!added.isEmpty() && !removed.isEmpty()) {
+      throw new IllegalStateException("mutateNexthops: add " + added + " and remove " + removed + " at once");
+    }
+    long t0 = System.nanoTime();
+    desired.routerPolicies().put(policy.key(), policy);
+    if (session != null && session.isConnected() && !fresh && !(added.isEmpty() && removed.isEmpty())) {
+      Uuid row = null;
+      NbCache.LrRow router = cache.router(policy.router());
+      for (Uuid u : cache.ownedRouterPolicies(policy.key())) {
+        if (router != null && cache.policyHolders(u).contains(router.uuid())) {
+          row = u;
+        }
+      }
+      if (row != null) {
+        boolean add = !added.isEmpty();
+        List<Operation> ops = List.of(new Operation.Mutate(NbCache.LRP, row, "nexthops",
+            add ? Operation.Mutator.INSERT : Operation.Mutator.DELETE, new java.util.TreeSet<Object>(add ? added : removed)));
+        try {
+          List<Object> results = session.transact(ops);
+          cache.applyCommitted(ops, results);
+          transactionsTotal++;
+          ChangeCounts c = new ChangeCounts();
+          c.add(NbCache.LRP, ChangeCounts.Kind.UPDATED);
+          return new ReconcileResult(c, 1, 1, millisSince(t0), List.of(), List.of(), List.of(), 0);
+        } catch (TransactionFailedException e) {
+          log.accept("fast nexthop mutate rejected, planning instead: " + e.getMessage());
+        } catch (OvsdbException e) {
+          log.accept("OVSDB: fast nexthop mutate: " + e.getMessage() + "; planning instead");
+          dropSession();
+        }
+      }
+    }
+    return run(Planner.Scope.routerPolicies(Set.of(policy.key())), false);
+  }
+
   /** Transactions committed since this reconciler was created. */
   public int transactionsTotal() {
     return transactionsTotal;
@@ -352,7 +421,7 @@ public final class Reconciler implements AutoCloseable {
     }
     try {
       // the monitor first, then the members: a change in between is in the select's snapshot
-      NbCache c = NbCache.load(s);
+      NbCache c = NbCache.load(s, options.scope());
       c.onPortAdded(this::portAdded);
       s.onDisconnect(this::disconnected);
       session = s;
