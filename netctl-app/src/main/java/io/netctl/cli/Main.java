@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Network data-plane control for Kubernetes on OVN.",
-    subcommands = {CompileCommand.class, BfdCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CompileCommand.class, BfdCommand.class, ApplyCommand.class, EgressCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code when any input has an error diagnostic. */
