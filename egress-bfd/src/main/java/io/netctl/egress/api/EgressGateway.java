@@ -22,6 +22,8 @@ import java.util.Objects;
 @Version(EgressGateway.VERSION)
 @ShortNames("egw")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// plain bean deserialization: HasMetadata's own deserializer would look the kind up in fabric8's registry
+@tools.jackson.databind.annotation.JsonDeserialize(using = tools.jackson.databind.ValueDeserializer.None.class)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
 public class EgressGateway implements HasMetadata, Namespaced {
   private static final long serialVersionUID = 1L;
