@@ -319,8 +319,11 @@ public final class EgressCore {
     }
   }
 
+  private Map<String, EgressConfig.Bfd> lastPeers = Map.of();
+
   private void updatePeers(Map<String, EgressConfig.Bfd> want) {
-    boolean changed = !want.keySet().equals(peers.keySet());
+    boolean changed = !want.equals(lastPeers);
+    lastPeers = Map.copyOf(want);
     peers.keySet().retainAll(want.keySet());
     for (String ip : want.keySet()) {
       peers.computeIfAbsent(ip, k -> {

@@ -40,6 +40,7 @@ public final class EgressEngine implements AutoCloseable {
   private final BfdSpeaker speaker;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Map<String, BfdSessionHandle> sessions = new HashMap<>();
+  private final Map<String, EgressConfig.Bfd> sessionConfigs = new HashMap<>();
   private final Thread thread;
   private final EgressCore.Listener listener;
   private volatile Map<String, EgressGatewayStatus> statuses = Map.of();
@@ -183,11 +184,20 @@ public final class EgressEngine implements AutoCloseable {
         var e = it.next();
         if (!peers.containsKey(e.getKey())) {
           speaker.removeSession(e.getValue().localDiscriminator());
+          sessionConfigs.remove(e.getKey());
           it.remove();
         }
       }
       for (Map.Entry<String, EgressConfig.Bfd> e : peers.entrySet()) {
-        if (sessions.containsKey(e.getKey())) {
+        BfdSessionHandle h = sessions.get(e.getKey());
+        if (h != null) {
+          if (!e.getValue().equals(sessionConfigs.get(e.getKey()))) {
+            EgressConfig.Bfd b = e.getValue();
+            // new timers on a running session: a Poll Sequence when Up (RFC 5880 6.8.3), so no flap
+            speaker.reconfigure(h.localDiscriminator(),
+                BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier()));
+            sessionConfigs.put(e.getKey(), b);
+          }
           continue;
         }
         InetAddress peer = InetAddress.getByName(e.getKey());
@@ -200,6 +210,7 @@ public final class EgressEngine implements AutoCloseable {
         BfdSessionConfig cfg = BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier());
         sessions.put(e.getKey(), speaker.addSession(
             new InetSocketAddress(peer, BfdSpeakerConfig.SINGLE_HOP_PORT), cfg));
+        sessionConfigs.put(e.getKey(), e.getValue());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
