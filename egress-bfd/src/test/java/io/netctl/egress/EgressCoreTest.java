@@ -290,4 +290,30 @@ class EgressCoreTest {
       }
     }
   }
+
+  @Test
+  void metricsUseTheAgreedNames() {
+    io.prometheus.metrics.model.registry.PrometheusRegistry reg = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    EgressCore c = new EgressCore(nb, p -> {}, null, new EgressMetrics(reg), List.of(), () -> 0L);
+    c.upsertPod(new Pod("prod", "web-1", new TreeMap<>(Map.of("app", "web")), "n1", false, List.of(),
+        List.of("10.0.1.5"), false), 0);
+    c.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
+    c.onBfd("172.16.0.11", BfdState.DOWN, BfdState.UP, "", System.nanoTime(), 0);
+    c.onBfd("172.16.0.12", BfdState.DOWN, BfdState.UP, "", System.nanoTime(), 0);
+    c.onBfd("172.16.0.12", BfdState.UP, BfdState.DOWN, "", System.nanoTime(), 0);
+    Map<String, io.prometheus.metrics.model.snapshots.MetricSnapshot> byName = new TreeMap<>();
+    reg.scrape().forEach(m -> byName.put(m.getMetadata().getPrometheusName(), m));
+    assertThat(byName).containsOnlyKeys("netctl_egress_nexthops", "netctl_egress_instances",
+        "netctl_egress_failover_seconds", "netctl_egress_nb_commits");
+    var hops = (io.prometheus.metrics.model.snapshots.GaugeSnapshot) byName.get("netctl_egress_nexthops");
+    assertThat(hops.getDataPoints().get(0).getValue()).isEqualTo(1.0);
+    assertThat(hops.getDataPoints().get(0).getLabels().get("gateway")).isEqualTo("egw");
+    var inst = (io.prometheus.metrics.model.snapshots.GaugeSnapshot) byName.get("netctl_egress_instances");
+    assertThat(inst.getDataPoints()).anyMatch(d -> "Down".equals(d.getLabels().get("state")) && d.getValue() == 2.0);
+    var fo = (io.prometheus.metrics.model.snapshots.HistogramSnapshot) byName.get("netctl_egress_failover_seconds");
+    assertThat(fo.getDataPoints()).anyMatch(d -> "withdraw".equals(d.getLabels().get("direction"))
+        && d.getCount() == 1);
+    var commits = (io.prometheus.metrics.model.snapshots.CounterSnapshot) byName.get("netctl_egress_nb_commits");
+    assertThat(commits.getDataPoints()).anyMatch(d -> "fast".equals(d.getLabels().get("path")) && d.getValue() == 3.0);
+  }
 }

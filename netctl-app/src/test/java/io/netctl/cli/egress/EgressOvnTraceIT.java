@@ -73,6 +73,8 @@ class EgressOvnTraceIT {
       sandbox.nbctl("lsp-add", "ext", GW[i], "--", "lsp-set-addresses", GW[i],
           String.format("0a:00:00:00:02:%02x %s", i + 1, IP[i]));
     }
+    // someone else's policy on the same router: never touched
+    sandbox.nbctl("lr-policy-add", "r1", "100", "ip4.src == 10.0.9.9", "allow");
     // a row of the policy compiler: the egress reconciler must never delete it
     sandbox.nbctl("create", "Address_Set", "name=anp_keep", "addresses=10.9.9.9",
         "external_ids:netctl.io/owner-controller=netctl", "external_ids:netctl.io/owner-type=AdminNetworkPolicy",
@@ -195,5 +197,20 @@ class EgressOvnTraceIT {
     core.onBfd(IP[2], BfdState.DOWN, BfdState.UP, "", System.nanoTime(), System.nanoTime());
     assertThat(web()).containsExactly("gw3");
     assertThat(sandbox.nbctl("--bare", "--columns=name", "find", "Address_Set", "name=anp_keep")).contains("anp_keep");
+  }
+
+  @Test
+  @Order(5)
+  void deletingTheGatewayRemovesOnlyItsRows() throws Exception {
+    assertThat(sandbox.nbctl("--bare", "--columns=priority", "list", "Logical_Router_Policy").strip().split("\\s+"))
+        .containsExactlyInAnyOrder("100", "29100", "29090");
+    core.deleteGateway("prod", "egw", 0);
+    assertThat(paths).last().isEqualTo("reconcile");
+    assertThat(sandbox.nbctl("--bare", "--columns=priority", "list", "Logical_Router_Policy").strip())
+        .isEqualTo("100");
+    assertThat(sandbox.nbctl("--bare", "--columns=policies", "list", "Logical_Router", "r1").strip().split("\\s+"))
+        .hasSize(1);
+    assertThat(sandbox.nbctl("--bare", "--columns=name", "list", "Address_Set").strip()).isEqualTo("anp_keep");
+    assertThat(db()).containsExactly("default-route");
   }
 }
