@@ -287,8 +287,16 @@ public final class EgressCore {
   /** What triggered a sync: the BFD event time (or {@code MIN_VALUE} for a timer), and whether it was a Down. */
   private record Cause(long tsNs, boolean down) {}
 
+  private long version;
+
+  /** Incremented by every sync: readers refresh their snapshots only when it moved. */
+  public long version() {
+    return version;
+  }
+
   private void sync(long nowNs, Cause cause) {
     lastSyncNs = nowNs;
+    version++;
     EgressRows.Cluster cluster = new EgressRows.Cluster(namespaces, pods, nodes, clusterNetworks);
     Map<String, List<NbRow>> want = new TreeMap<>();
     Map<String, EgressConfig.Bfd> wantPeers = new TreeMap<>();

@@ -46,6 +46,7 @@ public final class EgressEngine implements AutoCloseable {
   private volatile Map<String, EgressGatewayStatus> statuses = Map.of();
   private volatile NbState committed = NbState.EMPTY;
   private volatile boolean running = true;
+  private long seenVersion = -1;
 
   /**
    * @param bfdLocal the local address of the BFD sessions to the instances, or null (BFD-enabled gateways then never
@@ -154,8 +155,11 @@ public final class EgressEngine implements AutoCloseable {
         }
         long now = System.nanoTime();
         core.tick(now);
-        statuses = core.statuses();
-        committed = core.committed();
+        if (core.version() != seenVersion) {
+          seenVersion = core.version();
+          statuses = core.statuses();
+          committed = core.committed();
+        }
         if (!work) {
           long next = core.nextDeadlineNs();
           long park = next == Long.MAX_VALUE ? IDLE_PARK_NS : Math.max(0, Math.min(IDLE_PARK_NS, next - now));

@@ -232,6 +232,9 @@ class EgressFailoverIT {
   }
 
   private void assertRestoredAfterHoldDown(String ip) {
+    // the JSON line of a commit is printed after it returns: the NB may show it a little earlier
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+        .until(() -> upAndCommit(ip) != null);
     long[] t = upAndCommit(ip);
     assertThat(t[1] - t[0]).as("Up -> commit of %s, microseconds", ip).isGreaterThanOrEqualTo(HOLD_DOWN_MS * 1000);
   }
