@@ -46,9 +46,15 @@ public final class EgressCore {
     /** Makes the NB's egress rows equal {@code state} (all gateways): creates, updates, deletes. */
     Commit reconcile(NbState state) throws Exception;
 
-    /** One {@code mutate} of {@code policy}'s nexthops; {@code policy} is the new desired row. */
-    Commit mutateNexthops(LogicalRouterPolicy policy, Set<String> added, Set<String> removed) throws Exception;
+    /**
+     * One transaction of one {@code mutate} of {@code nexthops} per change; each change's policy is the new desired
+     * row and its nexthops differ from the last committed ones by exactly {@code added} or {@code removed}.
+     */
+    Commit mutateNexthops(List<NexthopChange> changes) throws Exception;
   }
+
+  /** The fast path's unit: one policy gains or loses nexthops. */
+  public record NexthopChange(LogicalRouterPolicy policy, Set<String> added, Set<String> removed) {}
 
   /** What one write did. */
   public record Commit(int transactions, int operations, String summary, List<String> errors) {
@@ -361,18 +367,28 @@ public final class EgressCore {
     List<Fast> fast = committed == null ? null : fastPath(committed, want);
     try {
       if (fast != null) {
+        List<NexthopChange> changes = new ArrayList<>();
+        Set<String> gws = new TreeSet<>();
+        boolean withdraw = false;
         for (Fast f : fast) {
-          Commit c = writer.mutateNexthops(f.policy, f.added, f.removed);
-          long elapsed = System.nanoTime() - t0;
-          if (!c.ok()) {
-            throw new IllegalStateException(String.join("; ", c.errors()));
-          }
-          committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
-          String[] nsName = f.gateway.split("/", 2);
-          metrics.commit(nsName[0], nsName[1], true);
-          listener.commit(List.of(f.gateway), "fast", c, elapsed);
-          observeFailover(cause, !f.removed.isEmpty());
+          changes.add(new NexthopChange(f.policy, f.added, f.removed));
+          gws.add(f.gateway);
+          withdraw |= !f.removed.isEmpty();
         }
+        Commit c = writer.mutateNexthops(changes);
+        long elapsed = System.nanoTime() - t0;
+        if (!c.ok()) {
+          throw new IllegalStateException(String.join("; ", c.errors()));
+        }
+        for (Fast f : fast) {
+          committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
+        }
+        for (String g : gws) {
+          String[] nsName = g.split("/", 2);
+          metrics.commit(nsName[0], nsName[1], true);
+        }
+        listener.commit(List.copyOf(gws), "fast", c, elapsed);
+        observeFailover(cause, withdraw);
       } else {
         List<NbRow> all = new ArrayList<>();
         want.values().forEach(all::addAll);

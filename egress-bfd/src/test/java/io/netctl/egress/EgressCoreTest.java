@@ -120,7 +120,7 @@ class EgressCoreTest {
     paths.clear();
 
     core.onBfd("172.16.0.12", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 100 * MS, 100 * MS);
-    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.12]");
+    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.12]", "txn 1");
     assertThat(paths).containsExactly("fast");
     assertThat(statuses.get(GW).getPhase()).isEqualTo("Degraded");
     assertThat(statuses.get(GW).condition("Degraded").getStatus()).isEqualTo("True");
@@ -130,9 +130,9 @@ class EgressCoreTest {
     assertThat(statuses.get(GW).getInstances().get(1).getBfdState()).isEqualTo("HoldDown");
     assertThat(core.nextDeadlineNs()).isEqualTo(350 * MS);
     core.tick(349 * MS);
-    assertThat(nb.calls).hasSize(1);
+    assertThat(nb.calls).hasSize(2);
     core.tick(351 * MS);
-    assertThat(nb.calls).last().isEqualTo("mutate egw:" + GW + ":reroute:ip4 +[172.16.0.12] -[]");
+    assertThat(nb.calls).endsWith("mutate egw:" + GW + ":reroute:ip4 +[172.16.0.12] -[]", "txn 1");
     assertThat(reroute().nexthops()).hasSize(3);
     assertThat(statuses.get(GW).getPhase()).isEqualTo("Ready");
     assertThat(paths).containsExactly("fast", "fast");
@@ -211,6 +211,22 @@ class EgressCoreTest {
     assertThat(nb.state.addressSets().get(as).externalIds()).containsEntry(EgressRows.NODE, "n1");
     String all = reroute().match().substring("ip4.src == $".length(), reroute().match().indexOf(' ', 13));
     assertThat(nb.state.addressSets().get(all).addresses()).containsExactly("10.0.1.5", "10.0.2.5", "10.5.0.0/24");
+  }
+
+  @Test
+  void localInstanceDownIsOneTransactionForBothOfItsPolicies() {
+    cluster();
+    EgressGatewaySpec s = spec(true);
+    s.setTrafficPolicy(TrafficPolicy.Local);
+    core.upsertGateway(EgressGateway.of("prod", "egw", s), 0);
+    for (String ip : List.of("172.16.0.11", "172.16.0.12", "172.16.0.13")) {
+      core.onBfd(ip, BfdState.DOWN, BfdState.UP, "", 0, 0);
+    }
+    nb.calls.clear();
+    core.onBfd("172.16.0.11", BfdState.UP, BfdState.DOWN, "", MS, MS);
+    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.11]",
+        "mutate egw:" + GW + ":local:ip4:n1 +[] -[172.16.0.11]", "txn 2");
+    assertThat(nb.state.routerPolicies().get("egw:" + GW + ":local:ip4:n1").nexthops()).isEmpty();
   }
 
   @Test

@@ -25,10 +25,24 @@ final class FakeNb implements EgressCore.NbWriter {
   }
 
   @Override
-  public EgressCore.Commit mutateNexthops(LogicalRouterPolicy p, Set<String> added, Set<String> removed) {
+  public EgressCore.Commit mutateNexthops(List<EgressCore.NexthopChange> changes) {
     if (fail) {
       throw new IllegalStateException("NB down");
     }
+    NbState before = state;
+    try {
+      for (EgressCore.NexthopChange c : changes) {
+        mutate(c.policy(), c.added(), c.removed());
+      }
+    } catch (AssertionError e) {
+      state = before; // one transaction: all or nothing
+      throw e;
+    }
+    calls.add("txn " + changes.size());
+    return new EgressCore.Commit(1, changes.size(), "mutated", List.of());
+  }
+
+  private void mutate(LogicalRouterPolicy p, Set<String> added, Set<String> removed) {
     LogicalRouterPolicy old = state.routerPolicies().get(p.key());
     if (old == null) {
       throw new AssertionError("mutate of a policy that is not in the NB: " + p.key());
@@ -44,6 +58,5 @@ final class FakeNb implements EgressCore.NbWriter {
     List<NbRow> rows = new ArrayList<>(state.rows());
     rows.replaceAll(r -> r.ref().equals(p.ref()) ? p : r);
     state = NbState.of(rows);
-    return new EgressCore.Commit(1, 1, "mutated", List.of());
   }
 }

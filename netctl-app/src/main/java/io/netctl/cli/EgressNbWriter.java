@@ -1,11 +1,11 @@
 package io.netctl.cli;
 
 import io.netctl.egress.EgressCore;
-import io.netctl.ovn.nb.LogicalRouterPolicy;
 import io.netctl.ovn.nb.NbState;
 import io.netctl.ovn.ovsdb.ReconcileResult;
 import io.netctl.ovn.ovsdb.Reconciler;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The egress engine's writer on an ovn-adapter {@link Reconciler} of its own, scoped to the egress rows
@@ -25,9 +25,12 @@ public final class EgressNbWriter implements EgressCore.NbWriter {
   }
 
   @Override
-  public EgressCore.Commit mutateNexthops(LogicalRouterPolicy policy, Set<String> added, Set<String> removed)
-      throws Exception {
-    return commit(reconciler.mutateNexthops(policy, added, removed));
+  public EgressCore.Commit mutateNexthops(List<EgressCore.NexthopChange> changes) throws Exception {
+    List<Reconciler.NexthopChange> c = new ArrayList<>(changes.size());
+    for (EgressCore.NexthopChange x : changes) {
+      c.add(new Reconciler.NexthopChange(x.policy(), x.added(), x.removed()));
+    }
+    return commit(reconciler.mutateNexthops(c));
   }
 
   private static EgressCore.Commit commit(ReconcileResult r) {

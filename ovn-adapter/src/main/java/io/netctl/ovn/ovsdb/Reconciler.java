@@ -345,55 +345,87 @@ public final class Reconciler implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  /**
-   * The fast path of egress failover: sets the desired {@code policy} (same id and router as before, nexthops changed
-   * by exactly {@code added} and {@code removed}) and writes the change as <em>one</em> {@code mutate} of the row's
-   * {@code nexthops} in a transaction of its own, without planning. The desired state is updated first, under the
-   * same lock as every plan, so a later full reconcile computes the same nexthops and never undoes it.
-   *
-   * <p>When the row is not in the replica (not created yet, disconnected, someone deleted it) or the mutate is
-   * rejected, it falls back to planning this one policy (which also reconnects).
-   *
-   * @throws IllegalStateException before the first {@link #reconcile}, or when both sets are non-empty
-   */
-  public synchronized ReconcileResult mutateNexthops(
+  /** One policy's new desired row and the nexthops it gains or loses (one direction). */
+  public record NexthopChange(io.netctl.ovn.nb.LogicalRouterPolicy policy, Set<String> added, Set<String> removed) {
+    public NexthopChange {
+      Objects.requireNonNull(policy, "policy");
+      added = Set.copyOf(added);
+      removed = Set.copyOf(removed);
+      if (!added.isEmpty() && !removed.isEmpty()) {
+        throw new IllegalArgumentException("nexthops of " + policy.key() + ": add " + added + " and remove "
+            + removed + " at once (expected: one direction)");
+      }
+    }
+  }
+
+  /** {@link #mutateNexthops(List)} of one policy. */
+  public ReconcileResult mutateNexthops(
       io.netctl.ovn.nb.LogicalRouterPolicy policy, Set<String> added, Set<String> removed) throws OvsdbException {
+    return mutateNexthops(List.of(new NexthopChange(policy, added, removed)));
+  }
+
+  /**
+   * The fast path of egress failover: sets the desired policies (same ids and routers as before, nexthops changed by
+   * exactly {@code added} or {@code removed}) and writes the change as one transaction of one {@code mutate} of
+   * {@code nexthops} per policy, without planning. The desired state is updated first, under the same lock as every
+   * plan, so a later full reconcile computes the same nexthops and never undoes it.
+   *
+   * <p>When a row is not in the replica (not created yet, disconnected, someone deleted it) or the transaction is
+   * rejected, it falls back to planning these policies (which also reconnects).
+   *
+   * @throws IllegalStateException before the first {@link #reconcile}
+   */
+  public synchronized ReconcileResult mutateNexthops(List<NexthopChange> changes) throws OvsdbException {
     if (desired == null) {
       throw new IllegalStateException("mutateNexthops before reconcile(NbState)");
     }
-    if (!added.isEmpty() && !removed.isEmpty()) {
-      throw new IllegalStateException("mutateNexthops: add " + added + " and remove " + removed + " at once");
-    }
     long t0 = System.nanoTime();
-    desired.routerPolicies().put(policy.key(), policy);
-    if (session != null && session.isConnected() && !fresh && !(added.isEmpty() && removed.isEmpty())) {
-      Uuid row = null;
-      NbCache.LrRow router = cache.router(policy.router());
-      for (Uuid u : cache.ownedRouterPolicies(policy.key())) {
-        if (router != null && cache.policyHolders(u).contains(router.uuid())) {
-          row = u;
+    Set<String> ids = new java.util.TreeSet<>();
+    for (NexthopChange c : changes) {
+      desired.routerPolicies().put(c.policy().key(), c.policy());
+      ids.add(c.policy().key());
+    }
+    if (session != null && session.isConnected() && !fresh) {
+      List<Operation> ops = new ArrayList<>();
+      for (NexthopChange c : changes) {
+        if (c.added().isEmpty() && c.removed().isEmpty()) {
+          continue;
         }
+        Uuid row = null;
+        NbCache.LrRow router = cache.router(c.policy().router());
+        for (Uuid u : cache.ownedRouterPolicies(c.policy().key())) {
+          if (router != null && cache.policyHolders(u).contains(router.uuid())) {
+            row = u;
+          }
+        }
+        if (row == null) {
+          ops = null;
+          break;
+        }
+        boolean add = !c.added().isEmpty();
+        ops.add(new Operation.Mutate(NbCache.LRP, row, "nexthops",
+            add ? Operation.Mutator.INSERT : Operation.Mutator.DELETE,
+            new java.util.TreeSet<Object>(add ? c.added() : c.removed())));
       }
-      if (row != null) {
-        boolean add = !added.isEmpty();
-        List<Operation> ops = List.of(new Operation.Mutate(NbCache.LRP, row, "nexthops",
-            add ? Operation.Mutator.INSERT : Operation.Mutator.DELETE, new java.util.TreeSet<Object>(add ? added : removed)));
+      if (ops != null && !ops.isEmpty()) {
         try {
           List<Object> results = session.transact(ops);
           cache.applyCommitted(ops, results);
           transactionsTotal++;
-          ChangeCounts c = new ChangeCounts();
-          c.add(NbCache.LRP, ChangeCounts.Kind.UPDATED);
-          return new ReconcileResult(c, 1, 1, millisSince(t0), List.of(), List.of(), List.of(), 0);
+          ChangeCounts counts = new ChangeCounts();
+          counts.add(NbCache.LRP, ChangeCounts.Kind.UPDATED, ops.size());
+          return new ReconcileResult(counts, 1, ops.size(), millisSince(t0), List.of(), List.of(), List.of(), 0);
         } catch (TransactionFailedException e) {
           log.accept("fast nexthop mutate rejected, planning instead: " + e.getMessage());
         } catch (OvsdbException e) {
           log.accept("OVSDB: fast nexthop mutate: " + e.getMessage() + "; planning instead");
           dropSession();
         }
+      } else if (ops != null) {
+        return new ReconcileResult(new ChangeCounts(), 0, 0, millisSince(t0), List.of(), List.of(), List.of(), 0);
       }
     }
-    return run(Planner.Scope.routerPolicies(Set.of(policy.key())), false);
+    return run(Planner.Scope.routerPolicies(ids), false);
   }
 
   /** Transactions committed since this reconciler was created. */

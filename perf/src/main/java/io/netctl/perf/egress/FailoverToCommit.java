@@ -11,7 +11,6 @@ import io.netctl.egress.api.EgressGateway;
 import io.netctl.egress.api.EgressGatewaySpec;
 import io.netctl.egress.api.EgressInstance;
 import io.netctl.egress.api.EgressSelector;
-import io.netctl.ovn.nb.LogicalRouterPolicy;
 import io.netctl.ovn.nb.NbState;
 import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.ovsdb.OvsdbConnector;
@@ -326,9 +325,10 @@ public final class FailoverToCommit {
     }
 
     @Override
-    public EgressCore.Commit mutateNexthops(LogicalRouterPolicy p, Set<String> added, Set<String> removed)
-        throws Exception {
-      return commit(r.mutateNexthops(p, added, removed));
+    public EgressCore.Commit mutateNexthops(List<EgressCore.NexthopChange> changes) throws Exception {
+      List<Reconciler.NexthopChange> c = new ArrayList<>();
+      changes.forEach(x -> c.add(new Reconciler.NexthopChange(x.policy(), x.added(), x.removed())));
+      return commit(r.mutateNexthops(c));
     }
 
     private static EgressCore.Commit commit(ReconcileResult x) {
