@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       BfdCommand.class,
       ApplyCommand.class,
       ControllerCommand.class,
+      EgressCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -41,6 +41,12 @@ public final class NbCache {
   public static final String PORT_GROUP = "Port_Group";
   public static final String ADDRESS_SET = "Address_Set";
   public static final String ACL = "ACL";
+  public static final String LR = "Logical_Router";
+  public static final String LRP = "Logical_Router_Policy";
+
+  /** Logical_Router_Policy columns netctl writes and compares. */
+  public static final List<String> LRP_COLUMNS =
+      List.of("priority", "match", "action", "nexthops", "options", "external_ids");
 
   /** ACL columns netctl writes and compares ({@code tier} only where the schema has it). */
   public static final List<String> ACL_COLUMNS =
@@ -74,6 +80,37 @@ public final class NbCache {
     }
   }
 
+  /** A Logical_Router: netctl only reads its name and adds or removes its own policies in {@code policies}. */
+  public record LrRow(Uuid uuid, String name, Set<Uuid> policies) {}
+
+  /** A Logical_Router_Policy row: the {@link #LRP_COLUMNS} in wire form. */
+  public record LrpRow(Uuid uuid, Map<String, Object> columns, Map<String, String> externalIds) {
+    public boolean owned() {
+      return Ownership.isOwned(externalIds);
+    }
+
+    /** {@link Ownership#ID}, or null. */
+    public String id() {
+      return externalIds.get(Ownership.ID);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Set<String> nexthops() {
+      return (Set<String>) columns.getOrDefault("nexthops", Set.of());
+    }
+  }
+
+  private final Map<Uuid, LrRow> lrs = new HashMap<>();
+  private final Map<String, Uuid> lrByName = new HashMap<>();
+  private final Map<Uuid, LrpRow> lrps = new HashMap<>();
+  private final Map<String, Set<Uuid>> ownedLrpsById = new HashMap<>();
+  private final Map<Uuid, Set<Uuid>> lrpHolders = new HashMap<>();
+  /**
+   * Which owned rows this replica's reconciler manages (by their {@code external_ids}): the policy reconciler and the
+   * egress reconciler share an NB but not their rows ({@link Ownership#isPolicy}, {@link Ownership#isEgress}). Rows
+   * outside the scope are never listed as owned orphans, so one reconciler never deletes the other's rows.
+   */
+  private final java.util.function.Predicate<Map<String, String>> scope;
   private final Map<Uuid, String> lspNames = new HashMap<>();
   private final Map<String, Uuid> lspByName = new HashMap<>();
   private final Map<Uuid, PgRow> pgs = new HashMap<>();
@@ -89,7 +126,18 @@ public final class NbCache {
   private Consumer<String> portAdded = n -> {};
 
   public NbCache(boolean aclTier) {
+    this(aclTier, Ownership::isPolicy);
+  }
+
+  /** @param scope which owned rows the reconciler using this replica manages (see {@link Ownership#isPolicy}) */
+  public NbCache(boolean aclTier, java.util.function.Predicate<Map<String, String>> scope) {
     this.aclTier = aclTier;
+    this.scope = scope;
+  }
+
+  /** Whether an owned row with these {@code external_ids} is managed by this replica's reconciler. */
+  public boolean inScope(Map<String, String> externalIds) {
+    return scope.test(externalIds);
   }
 
   /** The member columns that are read with {@code select} and kept by netctl's own operations, not monitored. */
@@ -106,6 +154,8 @@ public final class NbCache {
       acl.remove("tier");
     }
     m.put(ACL, acl);
+    m.put(LR, Set.of("name", "policies"));
+    m.put(LRP, new TreeSet<>(LRP_COLUMNS));
     return m;
   }
 
@@ -114,8 +164,14 @@ public final class NbCache {
    * {@code select}. Later monitor updates keep it current (members only through {@link #applyCommitted}).
    */
   public static NbCache load(OvsdbSession s) throws OvsdbException {
+    return load(s, Ownership::isPolicy);
+  }
+
+  /** {@link #load(OvsdbSession)} for a reconciler that manages the owned rows {@code scope} accepts. */
+  public static NbCache load(OvsdbSession s, java.util.function.Predicate<Map<String, String>> scope)
+      throws OvsdbException {
     boolean tier = s.tables().getOrDefault(ACL, Set.of()).contains("tier");
-    NbCache c = new NbCache(tier);
+    NbCache c = new NbCache(tier, scope);
     c.apply(s.monitor(monitoredColumns(tier), c::apply));
     for (Map.Entry<String, String> e : MEMBER_COLUMNS.entrySet()) {
       c.loadMembers(e.getKey(), s.select(e.getKey(), Set.of(e.getValue())));
@@ -183,7 +239,7 @@ public final class NbCache {
   public synchronized Set<String> ownedPortGroupNames() {
     Set<String> out = new TreeSet<>();
     for (PgRow r : pgs.values()) {
-      if (r.owned()) {
+      if (r.owned() && scope.test(r.externalIds())) {
         out.add(r.name());
       }
     }
@@ -193,7 +249,7 @@ public final class NbCache {
   public synchronized Set<String> ownedAddressSetNames() {
     Set<String> out = new TreeSet<>();
     for (AsRow r : ases.values()) {
-      if (r.owned()) {
+      if (r.owned() && scope.test(r.externalIds())) {
         out.add(r.name());
       }
     }
@@ -201,7 +257,54 @@ public final class NbCache {
   }
 
   public synchronized Set<String> ownedAclIds() {
-    return new TreeSet<>(ownedAclsById.keySet());
+    Set<String> out = new TreeSet<>();
+    for (Map.Entry<String, Set<Uuid>> e : ownedAclsById.entrySet()) {
+      for (Uuid u : e.getValue()) {
+        if (scope.test(acls.get(u).externalIds())) {
+          out.add(e.getKey());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  public synchronized LrRow router(String name) {
+    Uuid u = lrByName.get(name);
+    return u == null ? null : lrs.get(u);
+  }
+
+  public synchronized LrRow router(Uuid u) {
+    return lrs.get(u);
+  }
+
+  public synchronized LrpRow routerPolicy(Uuid u) {
+    return lrps.get(u);
+  }
+
+  /** Owned Logical_Router_Policy rows carrying this {@link Ownership#ID}: normally zero or one. */
+  public synchronized Set<Uuid> ownedRouterPolicies(String id) {
+    Set<Uuid> s = ownedLrpsById.get(id);
+    return s == null ? Set.of() : Set.copyOf(s);
+  }
+
+  /** The Logical_Routers whose {@code policies} hold this policy. */
+  public synchronized Set<Uuid> policyHolders(Uuid lrp) {
+    Set<Uuid> s = lrpHolders.get(lrp);
+    return s == null ? Set.of() : Set.copyOf(s);
+  }
+
+  public synchronized Set<String> ownedRouterPolicyIds() {
+    Set<String> out = new TreeSet<>();
+    for (Map.Entry<String, Set<Uuid>> e : ownedLrpsById.entrySet()) {
+      for (Uuid u : e.getValue()) {
+        if (scope.test(lrps.get(u).externalIds())) {
+          out.add(e.getKey());
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -211,7 +314,7 @@ public final class NbCache {
   public synchronized NbState ownedState() {
     NbState.Builder b = new NbState.Builder();
     for (PgRow r : pgs.values()) {
-      if (r.owned()) {
+      if (r.owned() && scope.test(r.externalIds())) {
         SortedSet<String> ports = new TreeSet<>();
         for (Uuid p : r.ports()) {
           String n = lspNames.get(p);
@@ -223,18 +326,38 @@ public final class NbCache {
       }
     }
     for (AsRow r : ases.values()) {
-      if (r.owned()) {
+      if (r.owned() && scope.test(r.externalIds())) {
         b.put(new AddressSet(r.name(), new TreeSet<>(r.addresses()), new TreeMap<>(r.externalIds())));
       }
     }
     for (AclRow r : acls.values()) {
-      if (!r.owned() || r.id() == null) {
+      if (!r.owned() || r.id() == null || !scope.test(r.externalIds())) {
         continue;
       }
       for (Uuid h : holders(r.uuid())) {
         PgRow pg = pgs.get(h);
         if (pg != null && pg.owned()) {
           b.put(toAcl(r, pg.name()));
+          break;
+        }
+      }
+    }
+    for (LrpRow r : lrps.values()) {
+      if (!r.owned() || r.id() == null || !scope.test(r.externalIds())) {
+        continue;
+      }
+      for (Uuid h : policyHolders(r.uuid())) {
+        LrRow lr = lrs.get(h);
+        if (lr != null) {
+          Map<String, Object> c = r.columns();
+          b.put(new io.netctl.ovn.nb.LogicalRouterPolicy(
+              lr.name(),
+              (int) (long) (Long) c.get("priority"),
+              (String) c.get("match"),
+              io.netctl.ovn.nb.LogicalRouterPolicy.Action.fromWire((String) c.get("action")),
+              new TreeSet<>(r.nexthops()),
+              new TreeMap<>(strMap(c.get("options"))),
+              new TreeMap<>(r.externalIds())));
           break;
         }
       }
@@ -271,6 +394,7 @@ public final class NbCache {
     m.put(PORT_GROUP, new int[] {(int) pgs.values().stream().filter(PgRow::owned).count(), pgs.size()});
     m.put(ADDRESS_SET, new int[] {(int) ases.values().stream().filter(AsRow::owned).count(), ases.size()});
     m.put(ACL, new int[] {(int) acls.values().stream().filter(AclRow::owned).count(), acls.size()});
+    m.put(LRP, new int[] {(int) lrps.values().stream().filter(LrpRow::owned).count(), lrps.size()});
     return m;
   }
 
@@ -370,7 +494,8 @@ public final class NbCache {
             s.addAll((Set<?>) resolved);
           } else {
             s.removeAll((Set<?>) resolved);
-            if (mu.table().equals(PORT_GROUP) && mu.column().equals("acls")) {
+            if (mu.table().equals(PORT_GROUP) && mu.column().equals("acls")
+                || mu.table().equals(LR) && mu.column().equals("policies")) {
               for (Object o : (Set<?>) resolved) {
                 maybeGarbage.add((Uuid) o);
               }
@@ -395,6 +520,10 @@ public final class NbCache {
       AclRow r = acls.get(a);
       if (r != null && r.owned() && holders(a).isEmpty()) {
         remove(ACL, a);
+      }
+      LrpRow p = lrps.get(a);
+      if (p != null && policyHolders(a).isEmpty()) {
+        remove(LRP, a); // not a root row either: collected once no router holds it
       }
     }
   }
@@ -458,6 +587,20 @@ public final class NbCache {
       }
       case ACL -> {
         AclRow r = acls.get(u);
+        return r == null ? null : new LinkedHashMap<>(r.columns());
+      }
+      case LR -> {
+        LrRow r = lrs.get(u);
+        if (r == null) {
+          return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("policies", new HashSet<Object>(r.policies()));
+        return m;
+      }
+      case LRP -> {
+        LrpRow r = lrps.get(u);
         return r == null ? null : new LinkedHashMap<>(r.columns());
       }
       default -> {
@@ -553,6 +696,33 @@ public final class NbCache {
           ownedAclsById.computeIfAbsent(r.id(), k -> new HashSet<>()).add(u);
         }
       }
+      case LR -> {
+        LrRow old = lrs.get(u);
+        if (old != null) {
+          unindex(old);
+        }
+        LrRow r = new LrRow(u, (String) row.get("name"), uuids(row.get("policies")));
+        lrs.put(u, r);
+        lrByName.put(r.name(), u);
+        for (Uuid p : r.policies()) {
+          lrpHolders.computeIfAbsent(p, k -> new HashSet<>()).add(u);
+        }
+      }
+      case LRP -> {
+        LrpRow old = lrps.get(u);
+        if (old != null) {
+          unindex(old);
+        }
+        Map<String, Object> cols = new LinkedHashMap<>();
+        for (String c : LRP_COLUMNS) {
+          cols.put(c, normalize(c, row.get(c)));
+        }
+        LrpRow r = new LrpRow(u, Collections.unmodifiableMap(cols), strMap(row.get("external_ids")));
+        lrps.put(u, r);
+        if (r.owned() && r.id() != null) {
+          ownedLrpsById.computeIfAbsent(r.id(), k -> new HashSet<>()).add(u);
+        }
+      }
       default -> {}
     }
     return null;
@@ -595,7 +765,44 @@ public final class NbCache {
           unindex(old);
         }
       }
+      case LR -> {
+        LrRow old = lrs.remove(u);
+        if (old != null) {
+          unindex(old);
+        }
+      }
+      case LRP -> {
+        LrpRow old = lrps.remove(u);
+        if (old != null) {
+          unindex(old);
+        }
+      }
       default -> {}
+    }
+  }
+
+  private void unindex(LrRow old) {
+    lrByName.remove(old.name(), old.uuid());
+    for (Uuid p : old.policies()) {
+      Set<Uuid> h = lrpHolders.get(p);
+      if (h != null) {
+        h.remove(old.uuid());
+        if (h.isEmpty()) {
+          lrpHolders.remove(p);
+        }
+      }
+    }
+  }
+
+  private void unindex(LrpRow old) {
+    if (old.id() != null) {
+      Set<Uuid> s = ownedLrpsById.get(old.id());
+      if (s != null) {
+        s.remove(old.uuid());
+        if (s.isEmpty()) {
+          ownedLrpsById.remove(old.id());
+        }
+      }
     }
   }
 
@@ -627,7 +834,7 @@ public final class NbCache {
   /** The canonical wire form of an ACL column, as the monitor delivers it. */
   static Object normalize(String column, Object v) {
     return switch (column) {
-      case "name", "severity", "meter" -> strings(v);
+      case "name", "severity", "meter", "nexthops" -> strings(v);
       case "options", "external_ids" -> strMap(v);
       case "priority", "tier" -> v == null ? 0L : ((Number) v).longValue();
       case "log" -> Boolean.TRUE.equals(v);

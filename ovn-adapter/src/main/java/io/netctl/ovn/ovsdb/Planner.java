@@ -3,6 +3,7 @@ package io.netctl.ovn.ovsdb;
 import io.netctl.ovn.nb.Acl;
 import io.netctl.ovn.nb.AclAction;
 import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.LogicalRouterPolicy;
 import io.netctl.ovn.nb.MemberChange;
 import io.netctl.ovn.nb.NbDelta;
 import io.netctl.ovn.nb.NbRow;
@@ -61,7 +62,12 @@ public final class Planner {
    *     the next whole-state plan (reconnect, periodic resync, {@link Reconciler#reconcile}).
    */
   public record Scope(
-      boolean all, Set<String> portGroups, Set<String> addressSets, Set<String> acls, Map<RowRef, MemberChange> members) {
+      boolean all,
+      Set<String> portGroups,
+      Set<String> addressSets,
+      Set<String> acls,
+      Map<RowRef, MemberChange> members,
+      Set<String> routerPolicies) {
     public static final Scope ALL = new Scope(true, Set.of(), Set.of(), Set.of());
 
     public Scope {
@@ -69,16 +75,28 @@ public final class Planner {
       addressSets = Set.copyOf(addressSets);
       acls = Set.copyOf(acls);
       members = Map.copyOf(members);
+      routerPolicies = Set.copyOf(routerPolicies);
+    }
+
+    public Scope(
+        boolean all, Set<String> portGroups, Set<String> addressSets, Set<String> acls, Map<RowRef, MemberChange> m) {
+      this(all, portGroups, addressSets, acls, m, Set.of());
     }
 
     public Scope(boolean all, Set<String> portGroups, Set<String> addressSets, Set<String> acls) {
       this(all, portGroups, addressSets, acls, Map.of());
     }
 
+    /** The Logical_Router_Policies with these ids. */
+    public static Scope routerPolicies(Set<String> ids) {
+      return new Scope(false, Set.of(), Set.of(), Set.of(), Map.of(), ids);
+    }
+
     public static Scope of(NbDelta d) {
       Set<String> pg = new HashSet<>();
       Set<String> as = new HashSet<>();
       Set<String> acl = new HashSet<>();
+      Set<String> lrp = new HashSet<>();
       List<RowRef> refs = new ArrayList<>(d.deletes());
       for (NbRow r : d.upserts()) {
         refs.add(r.ref());
@@ -100,10 +118,11 @@ public final class Planner {
           case PORT_GROUP -> pg.add(r.key());
           case ADDRESS_SET -> as.add(r.key());
           case ACL -> acl.add(r.key());
+          case LOGICAL_ROUTER_POLICY -> lrp.add(r.key());
           default -> throw new IllegalArgumentException("table " + r.table() + " is not reconciled yet");
         }
       }
-      return new Scope(false, pg, as, acl, members);
+      return new Scope(false, pg, as, acl, members, lrp);
     }
 
     public static Scope portGroups(Set<String> names) {
@@ -126,7 +145,7 @@ public final class Planner {
         }
       });
       return new Scope(false, union(portGroups, o.portGroups), union(addressSets, o.addressSets), union(acls, o.acls),
-          m);
+          m, union(routerPolicies, o.routerPolicies));
     }
 
     /** Whether this scope names the row {@code r} for a whole comparison. */
@@ -137,6 +156,7 @@ public final class Planner {
       return switch (r.table()) {
         case PORT_GROUP -> portGroups.contains(r.key());
         case ADDRESS_SET -> addressSets.contains(r.key());
+        case LOGICAL_ROUTER_POLICY -> routerPolicies.contains(r.key());
         default -> acls.contains(r.key());
       };
     }
@@ -197,9 +217,11 @@ public final class Planner {
   private enum Phase {
     ADDRESS_SET_UPSERT,
     PORT_GROUP_UPSERT,
+    ROUTER_POLICY_UPSERT,
     ACL_UPDATE,
     ACL_DETACH,
     PORT_GROUP_DELETE,
+    ROUTER_POLICY_DELETE,
     ADDRESS_SET_DELETE
   }
 
@@ -210,15 +232,20 @@ public final class Planner {
    * reconciler keeps one {@link #copyOf copy} and changes it in place per delta ({@link #apply}), which costs the
    * delta's size; {@link NbState#apply} copies every map of the state (milliseconds at 20,000 rows).
    */
-  record Desired(Map<String, PortGroup> portGroups, Map<String, AddressSet> addressSets, Map<String, Acl> acls) {
+  record Desired(
+      Map<String, PortGroup> portGroups,
+      Map<String, AddressSet> addressSets,
+      Map<String, Acl> acls,
+      Map<String, LogicalRouterPolicy> routerPolicies) {
     /** A read-only view of {@code s} (no copy). */
     static Desired view(NbState s) {
-      return new Desired(s.portGroups(), s.addressSets(), s.acls());
+      return new Desired(s.portGroups(), s.addressSets(), s.acls(), s.routerPolicies());
     }
 
     /** A mutable copy of {@code s}. */
     static Desired copyOf(NbState s) {
-      return new Desired(new TreeMap<>(s.portGroups()), new TreeMap<>(s.addressSets()), new TreeMap<>(s.acls()));
+      return new Desired(new TreeMap<>(s.portGroups()), new TreeMap<>(s.addressSets()), new TreeMap<>(s.acls()),
+          new TreeMap<>(s.routerPolicies()));
     }
 
     /** Applies {@code d} in place, as {@link NbState#apply} does: deletes, then upserts, then member changes. */
@@ -248,6 +275,7 @@ public final class Planner {
           case PORT_GROUP -> portGroups.remove(r.key());
           case ADDRESS_SET -> addressSets.remove(r.key());
           case ACL -> acls.remove(r.key());
+          case LOGICAL_ROUTER_POLICY -> routerPolicies.remove(r.key());
           default -> throw new IllegalArgumentException("table " + r.table() + " is not part of NbState");
         }
       }
@@ -256,6 +284,7 @@ public final class Planner {
           case PORT_GROUP -> portGroups.put(r.key(), (PortGroup) r);
           case ADDRESS_SET -> addressSets.put(r.key(), (AddressSet) r);
           case ACL -> acls.put(r.key(), (Acl) r);
+          case LOGICAL_ROUTER_POLICY -> routerPolicies.put(r.key(), (LogicalRouterPolicy) r);
           default -> throw new IllegalArgumentException("table " + r.table() + " is not part of NbState");
         }
       }
@@ -294,6 +323,7 @@ public final class Planner {
       portGroups.values().forEach(b::put);
       addressSets.values().forEach(b::put);
       acls.values().forEach(b::put);
+      routerPolicies.values().forEach(b::put);
       return b.build();
     }
   }
@@ -352,6 +382,13 @@ public final class Planner {
     }
     for (String id : aclIds) {
       planAcl(id);
+    }
+    Set<String> lrpIds = new TreeSet<>(scope.all ? desired.routerPolicies().keySet() : scope.routerPolicies);
+    if (scope.all) {
+      lrpIds.addAll(cache.ownedRouterPolicyIds());
+    }
+    for (String id : lrpIds) {
+      planRouterPolicy(id);
     }
     pgNames.addAll(aclInsertsByPg.keySet());
     for (String n : pgNames) {
@@ -548,6 +585,98 @@ public final class Planner {
     return s == null ? Set.of() : Set.of(s);
   }
 
+  // ---- Logical_Router_Policy -------------------------------------------------------------------------------------
+
+  /**
+   * One policy: the owned rows with its id are matched to the desired row by router. A new policy is inserted with a
+   * named UUID together with the mutation of its router's {@code policies} (it is not a root row); a policy that is no
+   * longer desired, or moved to another router, is removed from its router's {@code policies} and the server collects
+   * it. {@code nexthops} change by mutate, the other columns by one update of the changed columns.
+   */
+  private void planRouterPolicy(String id) {
+    LogicalRouterPolicy d = desired.routerPolicies().get(id);
+    NbCache.LrRow router = d == null ? null : cache.router(d.router());
+    if (d != null && router == null) {
+      errors.add("Logical_Router_Policy " + id + " (" + owner(d) + "): Logical_Router " + d.router()
+          + " does not exist: the policy is not programmed");
+    }
+    Uuid keep = null;
+    List<Uuid> rows = new ArrayList<>(new TreeSet<>(cache.ownedRouterPolicies(id)));
+    if (router != null) {
+      for (Uuid u : rows) {
+        if (cache.policyHolders(u).contains(router.uuid())) {
+          keep = u;
+          break;
+        }
+      }
+    }
+    for (Uuid u : rows) {
+      if (u.equals(keep)) {
+        continue;
+      }
+      if (!cache.inScope(cache.routerPolicy(u).externalIds())) {
+        continue;
+      }
+      for (Uuid h : cache.policyHolders(u)) {
+        ChangeCounts c = new ChangeCounts();
+        c.add(NbCache.LRP, Kind.DELETED);
+        units.add(new Unit(Phase.ROUTER_POLICY_DELETE,
+            List.of(mutate(NbCache.LR, h, "policies", Operation.Mutator.DELETE, Set.of(u))), c));
+      }
+    }
+    if (d == null || router == null) {
+      return;
+    }
+    if (keep == null) {
+      NamedUuid n = named("lrp");
+      ChangeCounts c = new ChangeCounts();
+      c.add(NbCache.LRP, Kind.CREATED);
+      units.add(new Unit(Phase.ROUTER_POLICY_UPSERT,
+          List.of(new Operation.Insert(NbCache.LRP, n, routerPolicyColumns(d)),
+              mutate(NbCache.LR, router.uuid(), "policies", Operation.Mutator.INSERT, Set.of(n))), c));
+      return;
+    }
+    NbCache.LrpRow have = cache.routerPolicy(keep);
+    List<Operation> ops = new ArrayList<>();
+    Map<String, Object> changed = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : routerPolicyColumns(d).entrySet()) {
+      if (e.getKey().equals("nexthops")) {
+        continue;
+      }
+      if (!Objects.equals(NbCache.normalize(e.getKey(), e.getValue()), have.columns().get(e.getKey()))) {
+        changed.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!changed.isEmpty()) {
+      ops.add(new Operation.Update(NbCache.LRP, keep, changed));
+    }
+    Set<String> del = minus(have.nexthops(), d.nexthops());
+    Set<String> add = minus(d.nexthops(), have.nexthops());
+    if (!del.isEmpty()) {
+      ops.add(mutate(NbCache.LRP, keep, "nexthops", Operation.Mutator.DELETE, del));
+    }
+    if (!add.isEmpty()) {
+      ops.add(mutate(NbCache.LRP, keep, "nexthops", Operation.Mutator.INSERT, add));
+    }
+    if (!ops.isEmpty()) {
+      ChangeCounts c = new ChangeCounts();
+      c.add(NbCache.LRP, Kind.UPDATED);
+      units.add(new Unit(Phase.ROUTER_POLICY_UPSERT, ops, c));
+    }
+  }
+
+  /** The policy's columns in wire form. */
+  public static Map<String, Object> routerPolicyColumns(LogicalRouterPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("priority", (long) p.priority());
+    m.put("match", p.match());
+    m.put("action", p.action().wireName());
+    m.put("nexthops", new TreeSet<Object>(p.nexthops()));
+    m.put("options", p.options());
+    m.put("external_ids", p.externalIds());
+    return m;
+  }
+
   // ---- Port_Group ----------------------------------------------------------------------------------------------------
 
   private void checkPortGroupName(String name) {
@@ -735,7 +864,7 @@ public final class Planner {
   }
 
   private static String rowName(String table, Map<String, Object> row) {
-    if (table.equals(NbCache.ACL)) {
+    if (table.equals(NbCache.ACL) || table.equals(NbCache.LRP)) {
       Object ids = row.get("external_ids");
       return ids instanceof Map<?, ?> m ? String.valueOf(m.get(Ownership.ID)) : "?";
     }
@@ -759,6 +888,14 @@ public final class Planner {
       case NbCache.LSP -> {
         String n = cache.lspName(u);
         yield n == null ? u.toString() : n;
+      }
+      case NbCache.LR -> {
+        NbCache.LrRow r = cache.router(u);
+        yield r == null ? u.toString() : r.name();
+      }
+      case NbCache.LRP -> {
+        NbCache.LrpRow r = cache.routerPolicy(u);
+        yield r == null || r.id() == null ? u.toString() : r.id();
       }
       default -> u.toString();
     };
@@ -785,6 +922,8 @@ public final class Planner {
         case NbCache.PORT_GROUP -> "create Port_Group " + n + " (" + ((Set<?>) r.get("ports")).size() + " ports, "
             + ((Set<?>) r.get("acls")).size() + " ACLs)";
         case NbCache.ADDRESS_SET -> "create Address_Set " + n + " " + elements((Set<?>) r.get("addresses"), "", named);
+        case NbCache.LRP -> "create Logical_Router_Policy " + n + ": priority " + r.get("priority") + " "
+            + r.get("action") + " '" + r.get("match") + "' nexthops " + elements((Set<?>) r.get("nexthops"), "", named);
         default -> op.describe();
       };
     }
@@ -792,7 +931,12 @@ public final class Planner {
       return "update " + up.table() + " " + name(up.table(), up.uuid()) + ": " + up.row();
     }
     if (op instanceof Operation.Mutate mu) {
-      String ref = mu.column().equals("ports") ? NbCache.LSP : mu.column().equals("acls") ? NbCache.ACL : "";
+      String ref = switch (mu.column()) {
+        case "ports" -> NbCache.LSP;
+        case "acls" -> NbCache.ACL;
+        case "policies" -> NbCache.LRP;
+        default -> "";
+      };
       return mu.table() + " " + name(mu.table(), mu.uuid()) + ": " + mu.column()
           + (mu.mutator() == Operation.Mutator.INSERT ? " += " : " -= ") + elements(mu.elements(), ref, named);
     }

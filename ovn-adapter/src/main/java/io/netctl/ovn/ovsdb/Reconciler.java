@@ -43,7 +43,11 @@ public final class Reconciler implements AutoCloseable {
    *     ({@link NbCache#MEMBER_COLUMNS}) and reconciles the whole last desired state ({@link #resync()}), which
    *     repairs external edits of owned rows' members; zero or negative: never
    */
-  public record Options(int maxOpsPerTransaction, Duration retryFor, Duration resyncEvery) {
+  public record Options(
+      int maxOpsPerTransaction,
+      Duration retryFor,
+      Duration resyncEvery,
+      java.util.function.Predicate<Map<String, String>> scope) {
     /** The default period of the full resync. */
     public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
 
@@ -52,6 +56,20 @@ public final class Reconciler implements AutoCloseable {
     public Options {
       Objects.requireNonNull(retryFor, "retryFor");
       Objects.requireNonNull(resyncEvery, "resyncEvery");
+      Objects.requireNonNull(scope, "scope");
+    }
+
+    /**
+     * For the policy compiler's rows ({@link io.netctl.ovn.nb.Ownership#isPolicy}): owned rows of egress gateways are
+     * left to the egress reconciler.
+     */
+    public Options(int maxOpsPerTransaction, Duration retryFor, Duration resyncEvery) {
+      this(maxOpsPerTransaction, retryFor, resyncEvery, io.netctl.ovn.nb.Ownership::isPolicy);
+    }
+
+    /** The same options for the owned rows {@code scope} accepts (e.g. {@link io.netctl.ovn.nb.Ownership#isEgress}). */
+    public Options withScope(java.util.function.Predicate<Map<String, String>> scope) {
+      return new Options(maxOpsPerTransaction, retryFor, resyncEvery, scope);
     }
 
     /** With the {@link #DEFAULT_RESYNC default resync period}. */
@@ -327,6 +345,89 @@ public final class Reconciler implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(m);
   }
 
+  /** One policy's new desired row and the nexthops it gains or loses (one direction). */
+  public record NexthopChange(io.netctl.ovn.nb.LogicalRouterPolicy policy, Set<String> added, Set<String> removed) {
+    public NexthopChange {
+      Objects.requireNonNull(policy, "policy");
+      added = Set.copyOf(added);
+      removed = Set.copyOf(removed);
+      if (!added.isEmpty() && !removed.isEmpty()) {
+        throw new IllegalArgumentException("nexthops of " + policy.key() + ": add " + added + " and remove "
+            + removed + " at once (expected: one direction)");
+      }
+    }
+  }
+
+  /** {@link #mutateNexthops(List)} of one policy. */
+  public ReconcileResult mutateNexthops(
+      io.netctl.ovn.nb.LogicalRouterPolicy policy, Set<String> added, Set<String> removed) throws OvsdbException {
+    return mutateNexthops(List.of(new NexthopChange(policy, added, removed)));
+  }
+
+  /**
+   * The fast path of egress failover: sets the desired policies (same ids and routers as before, nexthops changed by
+   * exactly {@code added} or {@code removed}) and writes the change as one transaction of one {@code mutate} of
+   * {@code nexthops} per policy, without planning. The desired state is updated first, under the same lock as every
+   * plan, so a later full reconcile computes the same nexthops and never undoes it.
+   *
+   * <p>When a row is not in the replica (not created yet, disconnected, someone deleted it) or the transaction is
+   * rejected, it falls back to planning these policies (which also reconnects).
+   *
+   * @throws IllegalStateException before the first {@link #reconcile}
+   */
+  public synchronized ReconcileResult mutateNexthops(List<NexthopChange> changes) throws OvsdbException {
+    if (desired == null) {
+      throw new IllegalStateException("mutateNexthops before reconcile(NbState)");
+    }
+    long t0 = System.nanoTime();
+    Set<String> ids = new java.util.TreeSet<>();
+    for (NexthopChange c : changes) {
+      desired.routerPolicies().put(c.policy().key(), c.policy());
+      ids.add(c.policy().key());
+    }
+    if (session != null && session.isConnected() && !fresh) {
+      List<Operation> ops = new ArrayList<>();
+      for (NexthopChange c : changes) {
+        if (c.added().isEmpty() && c.removed().isEmpty()) {
+          continue;
+        }
+        Uuid row = null;
+        NbCache.LrRow router = cache.router(c.policy().router());
+        for (Uuid u : cache.ownedRouterPolicies(c.policy().key())) {
+          if (router != null && cache.policyHolders(u).contains(router.uuid())) {
+            row = u;
+          }
+        }
+        if (row == null) {
+          ops = null;
+          break;
+        }
+        boolean add = !c.added().isEmpty();
+        ops.add(new Operation.Mutate(NbCache.LRP, row, "nexthops",
+            add ? Operation.Mutator.INSERT : Operation.Mutator.DELETE,
+            new java.util.TreeSet<Object>(add ? c.added() : c.removed())));
+      }
+      if (ops != null && !ops.isEmpty()) {
+        try {
+          List<Object> results = session.transact(ops);
+          cache.applyCommitted(ops, results);
+          transactionsTotal++;
+          ChangeCounts counts = new ChangeCounts();
+          counts.add(NbCache.LRP, ChangeCounts.Kind.UPDATED, ops.size());
+          return new ReconcileResult(counts, 1, ops.size(), millisSince(t0), List.of(), List.of(), List.of(), 0);
+        } catch (TransactionFailedException e) {
+          log.accept("fast nexthop mutate rejected, planning instead: " + e.getMessage());
+        } catch (OvsdbException e) {
+          log.accept("OVSDB: fast nexthop mutate: " + e.getMessage() + "; planning instead");
+          dropSession();
+        }
+      } else if (ops != null) {
+        return new ReconcileResult(new ChangeCounts(), 0, 0, millisSince(t0), List.of(), List.of(), List.of(), 0);
+      }
+    }
+    return run(Planner.Scope.routerPolicies(ids), false);
+  }
+
   /** Transactions committed since this reconciler was created. */
   public int transactionsTotal() {
     return transactionsTotal;
@@ -352,7 +453,7 @@ public final class Reconciler implements AutoCloseable {
     }
     try {
       // the monitor first, then the members: a change in between is in the select's snapshot
-      NbCache c = NbCache.load(s);
+      NbCache c = NbCache.load(s, options.scope());
       c.onPortAdded(this::portAdded);
       s.onDisconnect(this::disconnected);
       session = s;

@@ -3,7 +3,7 @@ package io.netctl.ovn.nb;
 import java.util.SortedMap;
 
 /** A Northbound row netctl owns. */
-public sealed interface NbRow permits Acl, AddressSet, PortGroup {
+public sealed interface NbRow permits Acl, AddressSet, PortGroup, LogicalRouterPolicy {
 
   NbTable table();
 

@@ -16,14 +16,22 @@ import java.util.TreeSet;
 public record NbState(
     SortedMap<String, PortGroup> portGroups,
     SortedMap<String, AddressSet> addressSets,
-    SortedMap<String, Acl> acls) {
+    SortedMap<String, Acl> acls,
+    SortedMap<String, LogicalRouterPolicy> routerPolicies) {
 
-  public static final NbState EMPTY = new NbState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  public static final NbState EMPTY = new NbState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
   public NbState {
     portGroups = Collections.unmodifiableSortedMap(new TreeMap<>(portGroups));
     addressSets = Collections.unmodifiableSortedMap(new TreeMap<>(addressSets));
     acls = Collections.unmodifiableSortedMap(new TreeMap<>(acls));
+    routerPolicies = Collections.unmodifiableSortedMap(new TreeMap<>(routerPolicies));
+  }
+
+  /** A state without Logical_Router_Policy rows (what the policy compiler produces). */
+  public NbState(
+      SortedMap<String, PortGroup> portGroups, SortedMap<String, AddressSet> addressSets, SortedMap<String, Acl> acls) {
+    this(portGroups, addressSets, acls, new TreeMap<>());
   }
 
   /** Builds a state from rows; a later row with the same key replaces an earlier one. */
@@ -35,17 +43,18 @@ public record NbState(
     return b.build();
   }
 
-  /** All rows: Port_Groups, then Address_Sets, then ACLs, each sorted by key. */
+  /** All rows: Port_Groups, then Address_Sets, then ACLs, then Logical_Router_Policies, each sorted by key. */
   public List<NbRow> rows() {
     List<NbRow> all = new ArrayList<>(size());
     all.addAll(portGroups.values());
     all.addAll(addressSets.values());
     all.addAll(acls.values());
+    all.addAll(routerPolicies.values());
     return all;
   }
 
   public int size() {
-    return portGroups.size() + addressSets.size() + acls.size();
+    return portGroups.size() + addressSets.size() + acls.size() + routerPolicies.size();
   }
 
   /** The ACLs attached to each Port_Group, by group name. */
@@ -80,6 +89,7 @@ public record NbState(
     diffTable(from.portGroups, to.portGroups, upserts, deletes, members);
     diffTable(from.addressSets, to.addressSets, upserts, deletes, members);
     diffTable(from.acls, to.acls, upserts, deletes, members);
+    diffTable(from.routerPolicies, to.routerPolicies, upserts, deletes, members);
     return new NbDelta(upserts, deletes, members);
   }
 
@@ -127,6 +137,7 @@ public record NbState(
     private final TreeMap<String, PortGroup> portGroups;
     private final TreeMap<String, AddressSet> addressSets;
     private final TreeMap<String, Acl> acls;
+    private final TreeMap<String, LogicalRouterPolicy> routerPolicies;
 
     public Builder() {
       this(EMPTY);
@@ -136,6 +147,7 @@ public record NbState(
       portGroups = new TreeMap<>(base.portGroups);
       addressSets = new TreeMap<>(base.addressSets);
       acls = new TreeMap<>(base.acls);
+      routerPolicies = new TreeMap<>(base.routerPolicies);
     }
 
     public Builder put(NbRow row) {
@@ -143,6 +155,7 @@ public record NbState(
         case PORT_GROUP -> portGroups.put(row.key(), (PortGroup) row);
         case ADDRESS_SET -> addressSets.put(row.key(), (AddressSet) row);
         case ACL -> acls.put(row.key(), (Acl) row);
+        case LOGICAL_ROUTER_POLICY -> routerPolicies.put(row.key(), (LogicalRouterPolicy) row);
         default -> throw new IllegalArgumentException("table " + row.table() + " is not part of NbState");
       }
       return this;
@@ -153,6 +166,7 @@ public record NbState(
         case PORT_GROUP -> portGroups.remove(ref.key());
         case ADDRESS_SET -> addressSets.remove(ref.key());
         case ACL -> acls.remove(ref.key());
+        case LOGICAL_ROUTER_POLICY -> routerPolicies.remove(ref.key());
         default -> throw new IllegalArgumentException("table " + ref.table() + " is not part of NbState");
       }
       return this;
@@ -189,7 +203,7 @@ public record NbState(
     }
 
     public NbState build() {
-      return new NbState(portGroups, addressSets, acls);
+      return new NbState(portGroups, addressSets, acls, routerPolicies);
     }
   }
 }

@@ -23,6 +23,13 @@ public final class Ownership {
 
   public static final String CONTROLLER = "netctl";
 
+  /**
+   * The owner type of the rows egress gateways write (Address_Sets, Logical_Router_Policies). The egress engine
+   * reconciles them on a connection of its own, so the policy reconciler leaves them alone ({@link #isPolicy}) and
+   * the egress reconciler leaves the policy rows alone ({@link #isEgress}).
+   */
+  public static final String EGRESS_GATEWAY = "EgressGateway";
+
   private Ownership() {}
 
   /** The four ownership keys, plus {@code extra} key/value pairs. */
@@ -41,6 +48,16 @@ public final class Ownership {
       }
     }
     return m;
+  }
+
+  /** Whether a row is netctl's and was written for an egress gateway. */
+  public static boolean isEgress(Map<String, String> externalIds) {
+    return isOwned(externalIds) && EGRESS_GATEWAY.equals(externalIds.get(OWNER_TYPE));
+  }
+
+  /** Whether a row is netctl's and was not written for an egress gateway (the policy compiler's rows). */
+  public static boolean isPolicy(Map<String, String> externalIds) {
+    return isOwned(externalIds) && !EGRESS_GATEWAY.equals(externalIds.get(OWNER_TYPE));
   }
 
   /** Whether a row with these {@code external_ids} is netctl's. */

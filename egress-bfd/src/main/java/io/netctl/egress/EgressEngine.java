@@ -1,0 +1,239 @@
+package io.netctl.egress;
+
+import io.netctl.anp.api.Namespace;
+import io.netctl.anp.api.Pod;
+import io.netctl.bfd.session.BfdSessionConfig;
+import io.netctl.bfd.session.BfdStateChange;
+import io.netctl.bfd.transport.BfdSessionHandle;
+import io.netctl.bfd.transport.BfdSpeaker;
+import io.netctl.bfd.transport.BfdSpeakerConfig;
+import io.netctl.egress.api.EgressGateway;
+import io.netctl.egress.api.EgressGatewayStatus;
+import io.netctl.ovn.nb.NbState;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The egress gateway engine: an {@link EgressCore} on a thread of its own ({@code netctl-egress}), fed by the BFD
+ * speaker's state changes and by the caller's events.
+ *
+ * <p>The thread drains the speaker's event queue and handles each change at once: a Down that withdraws a nexthop is
+ * one OVSDB {@code mutate}, written from this thread before it looks at anything else (the fast path). Every public
+ * method may be called from any thread: it queues the work and returns (use {@link #flush()} to wait for it).
+ *
+ * <p>How a controller drives it: {@link #upsertGateway}/{@link #deleteGateway} from the EgressGateway informer,
+ * {@link #upsertNamespace}, {@link #upsertPod}, {@link #upsertNode} (and the deletes) from the cluster informers,
+ * {@link #statuses()} or a {@link EgressCore.Listener#status} callback for status writes (called only when a status
+ * changed).
+ */
+public final class EgressEngine implements AutoCloseable {
+  private static final long IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(500);
+
+  private final EgressCore core;
+  private final BfdSpeaker speaker;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Map<String, BfdSessionHandle> sessions = new HashMap<>();
+  private final Map<String, EgressConfig.Bfd> sessionConfigs = new HashMap<>();
+  private final Thread thread;
+  private final EgressCore.Listener listener;
+  private volatile Map<String, EgressGatewayStatus> statuses = Map.of();
+  private volatile NbState committed = NbState.EMPTY;
+  private volatile boolean running = true;
+  private long seenVersion = -1;
+
+  /**
+   * @param bfdLocal the local address of the BFD sessions to the instances, or null (BFD-enabled gateways then never
+   *     have an Up instance, and an error says why)
+   * @param clusterNetworks the cluster's pod and service CIDRs: default destinations are everything outside them
+   */
+  public EgressEngine(EgressCore.NbWriter writer, InetAddress bfdLocal, List<String> clusterNetworks,
+      EgressCore.Listener listener, EgressMetrics metrics) throws InterruptedException {
+    this.listener = listener == null ? new EgressCore.Listener() {} : listener;
+    this.speaker = bfdLocal == null ? null : BfdSpeaker.start(BfdSpeakerConfig.of(bfdLocal));
+    this.core = new EgressCore(writer, this::sessions, this.listener, metrics, clusterNetworks,
+        System::currentTimeMillis);
+    this.thread = new Thread(this::loop, "netctl-egress");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  // ---- inputs (any thread) ----------------------------------------------------------------------------------------
+
+  public void load(List<EgressGateway> g, List<Namespace> ns, List<Pod> pods, List<EgressNode> nodes) {
+    submit(() -> core.load(g, ns, pods, nodes, System.nanoTime()));
+  }
+
+  public void upsertGateway(EgressGateway g) {
+    submit(() -> core.upsertGateway(g, System.nanoTime()));
+  }
+
+  public void deleteGateway(String namespace, String name) {
+    submit(() -> core.deleteGateway(namespace, name, System.nanoTime()));
+  }
+
+  public void upsertNamespace(Namespace n) {
+    submit(() -> core.upsertNamespace(n, System.nanoTime()));
+  }
+
+  public void deleteNamespace(String name) {
+    submit(() -> core.deleteNamespace(name, System.nanoTime()));
+  }
+
+  public void upsertPod(Pod p) {
+    submit(() -> core.upsertPod(p, System.nanoTime()));
+  }
+
+  public void deletePod(String namespace, String name) {
+    submit(() -> core.deletePod(namespace, name, System.nanoTime()));
+  }
+
+  public void upsertNode(EgressNode n) {
+    submit(() -> core.upsertNode(n, System.nanoTime()));
+  }
+
+  public void deleteNode(String name) {
+    submit(() -> core.deleteNode(name, System.nanoTime()));
+  }
+
+  /** Completes once everything queued before it has been handled. */
+  public CompletableFuture<Void> flush() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(() -> f.complete(null));
+    return f;
+  }
+
+  // ---- reads (any thread) -----------------------------------------------------------------------------------------
+
+  /** The latest status of each gateway, by {@code namespace/name}. */
+  public Map<String, EgressGatewayStatus> statuses() {
+    return statuses;
+  }
+
+  /** The rows last committed. */
+  public NbState committed() {
+    return committed;
+  }
+
+  /** The BFD speaker, or null without BFD. */
+  public BfdSpeaker speaker() {
+    return speaker;
+  }
+
+  private void submit(Runnable r) {
+    if (!running) {
+      throw new IllegalStateException("egress engine closed");
+    }
+    tasks.add(r);
+    LockSupport.unpark(thread);
+  }
+
+  // ---- the thread -------------------------------------------------------------------------------------------------
+
+  private void loop() {
+    while (running) {
+      try {
+        boolean work = false;
+        if (speaker != null) {
+          BfdStateChange e;
+          while ((e = speaker.pollEvent()) != null) {
+            work = true;
+            core.onBfd(e.peer().getHostAddress(), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
+                System.nanoTime());
+          }
+        }
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+          work = true;
+          r.run();
+        }
+        long now = System.nanoTime();
+        core.tick(now);
+        if (core.version() != seenVersion) {
+          seenVersion = core.version();
+          statuses = core.statuses();
+          committed = core.committed();
+        }
+        if (!work) {
+          long next = core.nextDeadlineNs();
+          long park = next == Long.MAX_VALUE ? IDLE_PARK_NS : Math.max(0, Math.min(IDLE_PARK_NS, next - now));
+          if (speaker == null && next == Long.MAX_VALUE) {
+            park = TimeUnit.MILLISECONDS.toNanos(50); // nothing can happen without a task, which unparks us
+          }
+          LockSupport.parkNanos(park);
+        }
+      } catch (RuntimeException e) {
+        listener.error("egress engine: " + e);
+      }
+    }
+  }
+
+  /** Engine thread: start and stop sessions so that exactly {@code peers} run. */
+  private void sessions(Map<String, EgressConfig.Bfd> peers) {
+    if (speaker == null) {
+      if (!peers.isEmpty()) {
+        listener.error("BFD is enabled for " + peers.keySet() + " but no local BFD address was given: those"
+            + " instances stay Down");
+      }
+      return;
+    }
+    try {
+      for (var it = sessions.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (!peers.containsKey(e.getKey())) {
+          speaker.removeSession(e.getValue().localDiscriminator());
+          sessionConfigs.remove(e.getKey());
+          it.remove();
+        }
+      }
+      for (Map.Entry<String, EgressConfig.Bfd> e : peers.entrySet()) {
+        BfdSessionHandle h = sessions.get(e.getKey());
+        if (h != null) {
+          if (!e.getValue().equals(sessionConfigs.get(e.getKey()))) {
+            EgressConfig.Bfd b = e.getValue();
+            // new timers on a running session: a Poll Sequence when Up (RFC 5880 6.8.3), so no flap
+            speaker.reconfigure(h.localDiscriminator(),
+                BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier()));
+            sessionConfigs.put(e.getKey(), b);
+          }
+          continue;
+        }
+        InetAddress peer = InetAddress.getByName(e.getKey());
+        if (peer.getAddress().length != speaker.config().localAddress().getAddress().length) {
+          listener.error("BFD peer " + e.getKey() + ": not the family of the local address "
+              + speaker.config().localAddress().getHostAddress() + "; the instance stays Down");
+          continue;
+        }
+        EgressConfig.Bfd b = e.getValue();
+        BfdSessionConfig cfg = BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier());
+        sessions.put(e.getKey(), speaker.addSession(
+            new InetSocketAddress(peer, BfdSpeakerConfig.SINGLE_HOP_PORT), cfg));
+        sessionConfigs.put(e.getKey(), e.getValue());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      listener.error("BFD sessions: " + e);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (speaker != null) {
+      speaker.close();
+    }
+  }
+}
