@@ -46,6 +46,7 @@ public final class EgressEngine implements AutoCloseable {
   private volatile Map<String, EgressGatewayStatus> statuses = Map.of();
   private volatile NbState committed = NbState.EMPTY;
   private volatile boolean running = true;
+  private final boolean multihop;
   private long seenVersion = -1;
 
   /**
@@ -55,8 +56,22 @@ public final class EgressEngine implements AutoCloseable {
    */
   public EgressEngine(EgressCore.NbWriter writer, InetAddress bfdLocal, List<String> clusterNetworks,
       EgressCore.Listener listener, EgressMetrics metrics) throws InterruptedException {
+    this(writer, bfdLocal == null ? null : BfdSpeakerConfig.of(bfdLocal), false, clusterNetworks, listener, metrics);
+  }
+
+  /**
+   * An engine whose BFD speaker has the given configuration (ports, TTL checks), with single-hop sessions (RFC 5881,
+   * to the instances' UDP 3784) or multihop ones (RFC 5883, to UDP 4784: the controller's sessions, which cross the
+   * cluster network).
+   *
+   * @param bfd the speaker's configuration, or null for no BFD
+   * @param multihop multihop sessions instead of single-hop ones
+   */
+  public EgressEngine(EgressCore.NbWriter writer, BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks,
+      EgressCore.Listener listener, EgressMetrics metrics) throws InterruptedException {
     this.listener = listener == null ? new EgressCore.Listener() {} : listener;
-    this.speaker = bfdLocal == null ? null : BfdSpeaker.start(BfdSpeakerConfig.of(bfdLocal));
+    this.multihop = multihop;
+    this.speaker = bfd == null ? null : BfdSpeaker.start(bfd);
     this.core = new EgressCore(writer, this::sessions, this.listener, metrics, clusterNetworks,
         System::currentTimeMillis);
     this.thread = new Thread(this::loop, "netctl-egress");
@@ -119,6 +134,11 @@ public final class EgressEngine implements AutoCloseable {
   /** The rows last committed. */
   public NbState committed() {
     return committed;
+  }
+
+  /** Whether the BFD sessions are multihop (RFC 5883). */
+  public boolean multihop() {
+    return multihop;
   }
 
   /** The BFD speaker, or null without BFD. */
@@ -212,8 +232,8 @@ public final class EgressEngine implements AutoCloseable {
         }
         EgressConfig.Bfd b = e.getValue();
         BfdSessionConfig cfg = BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier());
-        sessions.put(e.getKey(), speaker.addSession(
-            new InetSocketAddress(peer, BfdSpeakerConfig.SINGLE_HOP_PORT), cfg));
+        int port = multihop ? BfdSpeakerConfig.MULTIHOP_PORT : BfdSpeakerConfig.SINGLE_HOP_PORT;
+        sessions.put(e.getKey(), speaker.addSession(new InetSocketAddress(peer, port), cfg, multihop));
         sessionConfigs.put(e.getKey(), e.getValue());
       }
     } catch (InterruptedException e) {

@@ -127,6 +127,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   private final ExecutorService statusThread;
   private final Map<ObjectRef, Conditions> written = new ConcurrentHashMap<>();
 
+  private final List<Consumer<Boolean>> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong commits = new AtomicLong();
   private volatile java.util.function.LongConsumer commitListener = t -> {};
   private final CompletableFuture<Void> firstConvergence = new CompletableFuture<>();
@@ -203,10 +204,21 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
       lock.notifyAll();
     }
     log.accept(isLeader ? "leader: writing the Northbound and status" : "standby: not writing");
+    for (Consumer<Boolean> l : leadershipListeners) {
+      l.accept(isLeader);
+    }
     if (isLeader) {
       written.clear(); // a new leader does not know what the API holds; the sink compares before writing
       compilerThread.execute(this::refreshStatus);
     }
+  }
+
+  /**
+   * Called with every leadership change, on the thread that changed it (the elector's), after the controller itself
+   * has switched. The egress side starts and stops its engine this way. Must not block.
+   */
+  public void onLeadership(Consumer<Boolean> listener) {
+    leadershipListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public boolean isLeader() {

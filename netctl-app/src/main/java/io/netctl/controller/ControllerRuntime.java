@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netctl.anp.compile.PolicyCompiler;
+import io.netctl.bfd.metrics.BfdMetrics;
+import io.netctl.egress.EgressMetrics;
+import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.ovsdb.OvsdbConnector;
 import io.netctl.ovn.ovsdb.Reconciler;
 import io.netctl.ovn.ovsdb.Remote;
@@ -21,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * A running controller with everything around it: the reconciler, the source (informers or a watch directory), the
- * status sink, leader election, the DNS resolver and the metrics endpoint. What {@code netctl controller} and
+ * status sink, leader election, the DNS resolver, the egress gateways (engine and BFD on the leader) and the metrics
+ * endpoint. What {@code netctl controller} and
  * {@code netctl demo} start.
  *
  * @param remotes the Northbound remotes
@@ -35,6 +39,7 @@ import java.util.function.Consumer;
  * @param dnsServer DNS server for domainNames, or null for the system's
  * @param dns refresh bounds
  * @param statusDir watch-dir mode: where status files go (default {@code watchDir/status})
+ * @param egress egress gateways (the engine and its BFD speaker run on the leader), or null for none
  */
 public record ControllerRuntime(
     List<Remote> remotes,
@@ -47,7 +52,11 @@ public record ControllerRuntime(
     LeaderElection election,
     InetSocketAddress dnsServer,
     DomainResolver.Options dns,
-    Path statusDir) {
+    Path statusDir,
+    EgressController.Options egress) {
+
+  /** Egress gateways without BFD and without cluster CIDRs (the demo, tests). */
+  public static final EgressController.Options EGRESS_WITHOUT_BFD = new EgressController.Options(null, true, List.of());
 
   public ControllerRuntime {
     remotes = List.copyOf(remotes);
@@ -56,15 +65,29 @@ public record ControllerRuntime(
     dns = dns == null ? DomainResolver.Options.DEFAULT : dns;
   }
 
+  /** Without BFD for the egress gateways ({@link #EGRESS_WITHOUT_BFD}). */
+  public ControllerRuntime(List<Remote> remotes, TlsFiles tls, Duration nbTimeout, Path watchDir, Path kubeconfig,
+      PolicyCompiler.Options compiler, InetSocketAddress metrics, LeaderElection election, InetSocketAddress dnsServer,
+      DomainResolver.Options dns, Path statusDir) {
+    this(remotes, tls, nbTimeout, watchDir, kubeconfig, compiler, metrics, election, dnsServer, dns, statusDir,
+        EGRESS_WITHOUT_BFD);
+  }
+
   /** The running pieces; {@link #close()} stops them in reverse order. */
   public static final class Running implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Controller controller;
+    private EgressController egress;
     private ControllerMetrics metrics;
     private HTTPServer server;
 
     public Controller controller() {
       return controller;
+    }
+
+    /** The egress side, or null when egress gateways are off. */
+    public EgressController egress() {
+      return egress;
     }
 
     public ControllerMetrics metrics() {
@@ -107,6 +130,7 @@ public record ControllerRuntime(
 
       KubernetesClient client = null;
       StatusSink status;
+      EgressStatusSink egressStatus;
       if (watchDir == null) {
         KubernetesClientBuilder b = new KubernetesClientBuilder();
         if (kubeconfig != null) {
@@ -115,11 +139,29 @@ public record ControllerRuntime(
         client = b.build();
         r.closeables.add(client);
         status = new KubeStatusSink(client, log);
+        egressStatus = new KubeEgressStatusSink(client, log);
       } else {
-        status = new FileStatusSink(statusDir != null ? statusDir : watchDir.resolve(WatchDirSource.STATUS_DIR), log);
+        FileStatusSink files =
+            new FileStatusSink(statusDir != null ? statusDir : watchDir.resolve(WatchDirSource.STATUS_DIR), log);
+        status = files;
+        egressStatus = files.egress();
       }
       r.controller = new Controller(Controller.Options.DEFAULT.withCompiler(compiler), reconciler, status, r.metrics, log);
       r.closeables.add(r.controller);
+      ClusterSource.Sink sink = r.controller;
+      if (egress != null) {
+        EgressMetrics egressMetrics = new EgressMetrics(registry);
+        Reconciler.Options egressOptions = new Reconciler.Options(5000, nbTimeout, Reconciler.Options.DEFAULT_RESYNC)
+            .withScope(Ownership::isEgress);
+        r.egress = new EgressController(r.controller,
+            () -> Reconciler.on(new OvsdbConnector(remotes, tls, OvsdbConnector.NB_DATABASE, nbTimeout,
+                m -> log.accept("OVSDB (egress): " + m)), egressOptions, log),
+            egressStatus, egressMetrics, egress, log);
+        registry.register(new BfdMetrics(r.egress::bfdSnapshots, System::nanoTime));
+        r.controller.onLeadership(r.egress::setLeader);
+        r.closeables.add(r.egress); // closed before the controller
+        sink = r.egress;
+      }
 
       InetSocketAddress dnsAddr =
           dnsServer == null || !dnsServer.isUnresolved()
@@ -139,10 +181,11 @@ public record ControllerRuntime(
         r.controller.setLeader(true);
       }
 
-      ClusterSource source =
-          watchDir != null ? new WatchDirSource(watchDir, 100, log) : new KubeSource(client, compiler.networkPolicy(), log);
+      boolean eg = egress != null;
+      ClusterSource source = watchDir != null ? new WatchDirSource(watchDir, 100, eg, log)
+          : new KubeSource(client, compiler.networkPolicy(), eg, log);
       r.closeables.add(source);
-      source.start(r.controller);
+      source.start(sink);
       return r;
     } catch (IOException | RuntimeException e) {
       r.close();
