@@ -437,7 +437,7 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
 
     @Override
     public void commit(List<String> gws, String path, EgressCore.Commit c, long elapsedNs) {
-      if (!c.summary().isEmpty() || !c.ok()) {
+      if (c.operations() > 0 || !c.ok()) {
         log.accept("egress: " + path + " commit for " + gws + ": " + c.summary() + ", " + c.operations()
             + " op(s), " + String.format(java.util.Locale.ROOT, "%.1f", elapsedNs / 1e6) + " ms"
             + (c.ok() ? "" : ", errors: " + c.errors()));
@@ -485,6 +485,13 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
   public Map<String, EgressGatewayStatus> statuses() {
     EgressEngine e = engine();
     return e == null ? Map.of() : e.statuses();
+  }
+
+  /** The version of a gateway this replica would hand a new engine (tests: a standby keeps its cache current). */
+  EgressGateway cachedGateway(String key) {
+    synchronized (lock) {
+      return gateways.get(key);
+    }
   }
 
   /** Called on the engine thread with every BFD state change while this replica leads. Must not block. */
