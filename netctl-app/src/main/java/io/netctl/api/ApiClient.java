@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * @see ApiAddress
  */
 public final class ApiClient implements AutoCloseable {
+  /**
+   * grpc-netty sets SO_KEEPALIVE on every channel; a unix socket has no such option and Netty warns about it on each
+   * connection. Held here so the level setting is not lost to garbage collection.
+   */
+  private static final java.util.logging.Logger BOOTSTRAP_LOG =
+      java.util.logging.Logger.getLogger("io.netty.bootstrap.AbstractBootstrap");
 
   /**
    * Client TLS: the CA that signed the server's certificate (null: the JDK's trust store), an optional client
@@ -47,6 +53,7 @@ public final class ApiClient implements AutoCloseable {
         throw new IOException("unix socket " + u.path() + ": epoll is unavailable (" + Epoll.unavailabilityCause()
             + "); use a TCP address");
       }
+      BOOTSTRAP_LOG.setLevel(java.util.logging.Level.SEVERE);
       group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api-client", true),
           EpollIoHandler.newFactory());
       b = NettyChannelBuilder.forAddress(new DomainSocketAddress(u.path().toString()))

@@ -31,6 +31,11 @@ final class BfdSessionsCommand implements Callable<Integer> {
     try (ApiClient c = client.open(spec.commandLine())) {
       ListBfdSessionsResponse r = c.blocking().withDeadlineAfter(client.timeoutSeconds, TimeUnit.SECONDS)
           .listBfdSessions(ListBfdSessionsRequest.getDefaultInstance());
+      if (client.output == ClientOptions.Format.table && r.getSessionsCount() == 0) {
+        err.println("No BFD sessions found.");
+        err.flush();
+        return 0;
+      }
       out.print(switch (client.output) {
         case json -> ApiOutput.json(r);
         case yaml -> ApiOutput.yaml(r);

@@ -93,10 +93,19 @@ final class ClientOptions {
     int code;
     switch (s.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
-        String hint = s.getCode() == Status.Code.DEADLINE_EXCEEDED
-            ? " (no answer within " + timeoutSeconds + " s)"
-            : " (is the netctl controller running and serving the API there? see --server)";
-        err.println("netctl " + command + ": server " + address() + ": " + s.getCode() + desc + hint);
+        if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+          err.println("netctl " + command + ": server " + address() + ": no answer within " + timeoutSeconds + " s");
+        } else if (s.getCause() != null) { // the client could not reach the server
+          Throwable root = s.getCause();
+          while (root.getCause() != null) {
+            root = root.getCause();
+          }
+          err.println("netctl " + command + ": server " + address() + ": " + root.getMessage()
+              + " (is the netctl controller running and serving the API there? see --server, $" + ApiAddress.ENV
+              + ")");
+        } else { // the server answered that something it needs is unavailable
+          err.println("netctl " + command + ": " + s.getCode() + desc);
+        }
         code = Main.EXIT_UNAVAILABLE;
       }
       case INVALID_ARGUMENT, NOT_FOUND -> {

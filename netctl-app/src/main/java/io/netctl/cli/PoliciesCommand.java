@@ -37,6 +37,11 @@ final class PoliciesCommand implements Callable<Integer> {
     try (ApiClient c = client.open(spec.commandLine())) {
       ListPoliciesResponse r = c.blocking().withDeadlineAfter(client.timeoutSeconds, TimeUnit.SECONDS)
           .listPolicies(ListPoliciesRequest.newBuilder().setKind(kind == null ? "" : kind).build());
+      if (client.output == ClientOptions.Format.table && r.getPoliciesCount() == 0) {
+        err.println("No policies found.");
+        err.flush();
+        return 0;
+      }
       out.print(switch (client.output) {
         case json -> ApiOutput.json(r);
         case yaml -> ApiOutput.yaml(r);
