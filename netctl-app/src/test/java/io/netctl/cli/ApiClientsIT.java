@@ -175,7 +175,7 @@ class ApiClientsIT {
       assertThat(((ApiAddress.Tcp) tls.address()).port()).isPositive();
       Cli.Run ok = Cli.run("status", "--server", addr, "--tls-ca", serverCert.cert().toString());
       assertThat(ok.exit()).as(ok.err()).isZero();
-      Cli.Run plain = Cli.run("status", "--server", addr, "--timeout", "5");
+      Cli.Run plain = Cli.run("status", "--server", addr, "--timeout", "2");
       assertThat(plain.exit()).isNotZero();
       Cli.Run untrusted = Cli.run("status", "--server", addr, "--tls");
       assertThat(untrusted.exit()).isEqualTo(Main.EXIT_UNAVAILABLE);
