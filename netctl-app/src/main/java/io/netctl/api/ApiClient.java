@@ -27,7 +27,7 @@ public final class ApiClient implements AutoCloseable {
    * connection. Held here so the level setting is not lost to garbage collection.
    */
   private static final java.util.logging.Logger BOOTSTRAP_LOG =
-      java.util.logging.Logger.getLogger("io.netty.bootstrap.AbstractBootstrap");
+      java.util.logging.Logger.getLogger("io.netty.bootstrap");
 
   /**
    * Client TLS: the CA that signed the server's certificate (null: the JDK's trust store), an optional client
