@@ -145,10 +145,14 @@ public interface ApiBackend {
       }
     }
 
-    /** {@code ns/pod} is a pod, anything else an address (checked when explained). */
+    /**
+     * {@code ns/pod} is a pod (a namespace is a DNS label: no dots or colons), anything else an address (checked when
+     * explained, so {@code 10.0.0.0/24} is refused as an address).
+     */
     static Endpoint parse(String s) {
       int slash = s.indexOf('/');
-      if (slash > 0 && slash == s.lastIndexOf('/') && slash < s.length() - 1 && s.indexOf(':') < 0) {
+      if (slash > 0 && slash == s.lastIndexOf('/') && slash < s.length() - 1
+          && s.substring(0, slash).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
         return new PodName(s.substring(0, slash), s.substring(slash + 1));
       }
       return new Ip(s);
