@@ -57,7 +57,7 @@ public interface ApiBackend {
 
   /**
    * @param mode {@code controller} or {@code local}
-   * @param errors error diagnostics across all objects
+   * @param policiesWithProblems policies with a problem condition (InvalidSpec, DuplicatePriority, UnsupportedByOVN)
    * @param nbTransactions NB transactions committed since start
    */
   record Status(
@@ -71,7 +71,7 @@ public interface ApiBackend {
       int acls,
       int portGroups,
       int addressSets,
-      int errors,
+      int policiesWithProblems,
       long nbTransactions,
       int bfdSessions,
       int bfdSessionsUp) {}

@@ -278,7 +278,7 @@ public final class CompiledBackend implements ApiBackend {
 
   @Override
   public Status status() {
-    record Counts(int policies, int acls, int portGroups, int addressSets, int errors) {}
+    record Counts(int policies, int acls, int portGroups, int addressSets, int problems) {}
     Counts c = onCompiler(() -> {
       NbState s = state();
       int errors = 0;
@@ -314,7 +314,7 @@ public final class CompiledBackend implements ApiBackend {
         c.acls(),
         c.portGroups(),
         c.addressSets(),
-        c.errors(),
+        c.problems(),
         reconciler == null ? 0 : reconciler.transactionsTotal(),
         bfd.size(),
         up);

@@ -65,7 +65,7 @@ public final class NetctlService extends NetctlGrpc.NetctlImplBase {
           .setAcls(s.acls())
           .setPortGroups(s.portGroups())
           .setAddressSets(s.addressSets())
-          .setErrors(s.errors())
+          .setPoliciesWithProblems(s.policiesWithProblems())
           .setNbTransactions(s.nbTransactions())
           .setBfdSessions(s.bfdSessions())
           .setBfdSessionsUp(s.bfdSessionsUp())

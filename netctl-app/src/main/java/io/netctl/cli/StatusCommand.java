@@ -56,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
         .row("MODE", s.getMode())
         .row("LEADER", s.getLeader() ? "yes" : "no (standby)")
         .row("NORTHBOUND", nb)
-        .row("POLICIES", s.getPolicies() + " (" + s.getErrors() + " with errors)")
+        .row("POLICIES", s.getPolicies() + " (" + s.getPoliciesWithProblems() + " with problems)")
         .row("ROWS", s.getAcls() + " ACL, " + s.getPortGroups() + " Port_Group, " + s.getAddressSets()
             + " Address_Set")
         .row("BFD", s.getBfdSessions() + " session(s), " + s.getBfdSessionsUp() + " Up")

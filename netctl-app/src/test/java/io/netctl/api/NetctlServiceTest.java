@@ -92,7 +92,7 @@ class NetctlServiceTest {
     assertThat(s.getAcls()).isEqualTo(c.state().acls().size()).isPositive();
     assertThat(s.getPortGroups()).isEqualTo(c.state().portGroups().size());
     assertThat(s.getAddressSets()).isEqualTo(c.state().addressSets().size());
-    assertThat(s.getErrors()).isZero();
+    assertThat(s.getPoliciesWithProblems()).isZero();
     assertThat(s.getLeader()).isTrue();
     assertThat(s.getBfdSessions()).isZero();
   }
@@ -118,7 +118,7 @@ class NetctlServiceTest {
     assertThat(condition(broken, "Programmed").getStatus()).isEqualTo("False");
     assertThat(condition(broken, "InvalidSpec").getMessage()).contains("spec.ingress[0].action").contains("Reject");
 
-    assertThat(api.stub().status(StatusRequest.getDefaultInstance()).getErrors()).isEqualTo(3); // broken + 2 dups
+    assertThat(api.stub().status(StatusRequest.getDefaultInstance()).getPoliciesWithProblems()).isEqualTo(3); // broken + 2 dups
 
     ListPoliciesResponse np = api.stub().listPolicies(ListPoliciesRequest.newBuilder().setKind("NetworkPolicy")
         .build());

@@ -61,7 +61,7 @@ class ApiClientsIT {
   void statusPoliciesAndExplainOverTheUnixSocket() throws Exception {
     Cli.Run status = Cli.run("status", "--server", server());
     assertThat(status.exit()).as(status.err()).isZero();
-    assertThat(status.out()).contains("MODE         local").contains("POLICIES     8 (0 with errors)");
+    assertThat(status.out()).contains("MODE         local").contains("POLICIES     8 (0 with problems)");
 
     Cli.Run json = Cli.run("status", "--server", server(), "-o", "json");
     assertThat(json.exit()).isZero();
