@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
     description = "Network data-plane control for Kubernetes on OVN.",
     subcommands = {
       CompileCommand.class,
-      BfdCommand.class,
       ApplyCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
+      BfdCommand.class,
       StatusCommand.class,
       PoliciesCommand.class,
       ExplainCommand.class,

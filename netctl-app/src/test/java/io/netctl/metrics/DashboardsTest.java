@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netctl.bfd.metrics.BfdMetrics;
+import io.netctl.controller.ControllerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -28,18 +29,19 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every PromQL expression in {@code docs/grafana/*.json} selects only metrics netctl really registers: the BFD
- * metrics from {@link BfdMetrics}, the controller's and the egress engine's from {@link #REGISTRARS}.
+ * metrics from {@link BfdMetrics}, the controller's from {@link ControllerMetrics}, the egress engine's from
+ * {@link #REGISTRARS}.
  */
 class DashboardsTest {
   static final Path DIR = Path.of("../docs/grafana");
 
   /**
-   * Whatever fills netctl's registry. The controller and egress entries are stand-ins for the agreed names
-   * ({@link MetricsContract}); after the merge they become the real registrations (one line each).
+   * Whatever fills netctl's registry. The egress entry is a stand-in for the agreed names
+   * ({@link MetricsContract}) until the egress engine's metrics are merged; then it becomes their registration.
    */
   static final List<Consumer<PrometheusRegistry>> REGISTRARS = List.of(
       r -> r.register(new BfdMetrics(List::of, System::nanoTime)),
-      MetricsContract::controller,
+      ControllerMetrics::new,
       MetricsContract::egress);
 
   /** The series names a registry exposes: {@code _total} of counters, {@code _bucket/_count/_sum} of histograms. */
