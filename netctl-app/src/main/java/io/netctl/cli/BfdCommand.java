@@ -22,13 +22,13 @@ import picocli.CommandLine.Option;
     name = "bfd",
     mixinStandardHelpOptions = true,
     description = "BFD (RFC 5880/5881/5883) sessions.",
-    subcommands = {BfdCommand.Run.class})
+    subcommands = {BfdCommand.Run.class, BfdSessionsCommand.class, BfdWatchCommand.class})
 final class BfdCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, sessions, watch)");
   }
 
   /** {@code netctl bfd run}: runs sessions until SIGTERM, one JSON line per state change on stdout. */

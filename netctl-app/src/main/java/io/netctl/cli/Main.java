@@ -11,11 +11,16 @@ import picocli.CommandLine.Command;
     description = "Network data-plane control for Kubernetes on OVN.",
     subcommands = {
       CompileCommand.class,
-      BfdCommand.class,
       ApplyCommand.class,
       ControllerCommand.class,
       EgressCommand.class,
       DemoCommand.class,
+      BfdCommand.class,
+      StatusCommand.class,
+      PoliciesCommand.class,
+      ExplainCommand.class,
+      DiffCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -24,6 +29,10 @@ public final class Main implements Runnable {
   public static final int EXIT_INVALID_INPUT = 2;
   /** Exit code on an unexpected failure. */
   public static final int EXIT_FAILURE = 1;
+  /** Exit code of the API clients when the server cannot be reached or does not answer in time. */
+  public static final int EXIT_UNAVAILABLE = 3;
+  /** Exit code of {@code explain --exit-code} (dropped) and {@code diff --exit-code} (not in sync). */
+  public static final int EXIT_DIFFERENT = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -213,6 +213,16 @@ public final class PolicyCompiler {
     return Collections.unmodifiableCollection(policies.values());
   }
 
+  /** The compiler's options. */
+  public Options options() {
+    return options;
+  }
+
+  /** The pods the compiler knows (for explaining a verdict between pods). */
+  public Collection<Pod> pods() {
+    return Collections.unmodifiableCollection(pods.values());
+  }
+
   /** ACL priority band top of a policy, if it is programmed (admin and baseline tiers). */
   public Integer bandTop(ObjectRef policy) {
     CompiledPolicy cp = compiled.get(policy);
