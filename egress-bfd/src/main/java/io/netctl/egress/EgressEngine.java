@@ -47,6 +47,7 @@ public final class EgressEngine implements AutoCloseable {
   private volatile NbState committed = NbState.EMPTY;
   private volatile boolean running = true;
   private final boolean multihop;
+  private volatile java.util.function.Consumer<BfdStateChange> bfdTap = e -> {};
   private long seenVersion = -1;
 
   /**
@@ -136,6 +137,15 @@ public final class EgressEngine implements AutoCloseable {
     return committed;
   }
 
+  /**
+   * Also hands every BFD state change the engine takes from its speaker (the speaker's event queue has one consumer:
+   * this engine) to {@code tap}, on the engine thread, before acting on it: the controller's API publishes them to
+   * its watchers. Must not block.
+   */
+  public void onBfdEvent(java.util.function.Consumer<BfdStateChange> tap) {
+    this.bfdTap = tap == null ? e -> {} : tap;
+  }
+
   /** Whether the BFD sessions are multihop (RFC 5883). */
   public boolean multihop() {
     return multihop;
@@ -164,6 +174,11 @@ public final class EgressEngine implements AutoCloseable {
           BfdStateChange e;
           while ((e = speaker.pollEvent()) != null) {
             work = true;
+            try {
+              bfdTap.accept(e);
+            } catch (RuntimeException ex) {
+              listener.error("BFD event listener: " + ex);
+            }
             core.onBfd(e.peer().getHostAddress(), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
                 System.nanoTime());
           }

@@ -4,6 +4,9 @@ import io.netctl.anp.compile.LspNaming;
 import io.netctl.anp.compile.PolicyCompiler;
 import io.netctl.anp.api.IpAddresses;
 import io.netctl.bfd.transport.BfdSpeakerConfig;
+import io.netctl.api.ApiAddress;
+import io.netctl.api.ApiServer;
+import io.netctl.controller.ControllerApi;
 import io.netctl.controller.ControllerRuntime;
 import io.netctl.controller.EgressController;
 import io.netctl.controller.DomainResolver;
@@ -127,6 +130,21 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Pod and service CIDRs: without spec.destinations, egress traffic to them is not rerouted.")
   List<String> clusterCidrs = new java.util.ArrayList<>();
 
+  @Option(names = "--api-addr", paramLabel = "ADDR", defaultValue = ApiAddress.DEFAULT,
+      description = "Serve the gRPC API (netctl status, explain, diff, bfd) on unix:PATH, HOST:PORT or [IPv6]:PORT"
+          + " ('' to disable; default: ${DEFAULT-VALUE}).")
+  String apiAddr;
+
+  @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "Serve the API over TLS with this certificate chain.")
+  Path apiTlsCert;
+
+  @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The API certificate's private key (PKCS#8).")
+  Path apiTlsKey;
+
+  @Option(names = "--api-tls-client-ca", paramLabel = "PEM",
+      description = "Require API clients to present a certificate signed by this CA.")
+  Path apiTlsClientCa;
+
   @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
       description = "OVSDB request timeout, and how long one NB call keeps reconnecting (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
@@ -194,10 +212,29 @@ final class ControllerCommand implements Callable<Integer> {
       return new ControllerRuntime(remotes, tls, Duration.ofSeconds(timeoutSeconds), watchDir, kubeconfig, compiler,
           hostPort(metricsAddr), election, hostPort(dnsServer),
           new DomainResolver.Options(Duration.ofSeconds(dnsMin), Duration.ofSeconds(dnsMax), Duration.ofSeconds(5)),
-          null, egressOptions());
+          null, egressOptions(), apiOptions());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
+  }
+
+  /** The API options, or null with {@code --api-addr ''}. */
+  ControllerApi.Options apiOptions() {
+    if ((apiTlsCert == null) != (apiTlsKey == null)) {
+      throw new IllegalArgumentException("--api-tls-cert and --api-tls-key: one given (expected: both or none)");
+    }
+    if (apiTlsClientCa != null && apiTlsCert == null) {
+      throw new IllegalArgumentException("--api-tls-client-ca: needs --api-tls-cert and --api-tls-key");
+    }
+    if (apiAddr == null || apiAddr.isBlank()) {
+      if (apiTlsCert != null) {
+        throw new IllegalArgumentException("--api-tls-cert: the API is disabled (--api-addr '')");
+      }
+      return null;
+    }
+    ApiAddress a = ApiAddress.parse(apiAddr);
+    return new ControllerApi.Options(a, apiTlsCert == null ? null : new ApiServer.Tls(apiTlsCert, apiTlsKey,
+        apiTlsClientCa));
   }
 
   /** The egress options, or null with {@code --no-egress}. */

@@ -104,6 +104,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   private final Map<ObjectRef, List<Diagnostic>> invalid = new TreeMap<>();
   private final Map<String, List<String>> resolved = new HashMap<>();
   private Map<ObjectRef, Conditions> conditions = Map.of();
+  private volatile long generation;
   private boolean synced;
   private Set<String> domains = Set.of();
   private Consumer<Set<String>> domainListener = d -> {};
@@ -238,24 +239,41 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
 
   /** Runs {@code f} on the compiler thread, with a consistent view of the compiled state. */
   public <T> CompletableFuture<T> read(Function<View, T> f) {
-    View v =
-        new View() {
-          @Override
-          public PolicyCompiler compiler() {
-            return compiler;
-          }
-
-          @Override
-          public Map<ObjectRef, Conditions> conditions() {
-            return conditions;
-          }
-
-          @Override
-          public Map<ObjectRef, List<Diagnostic>> invalid() {
-            return java.util.Collections.unmodifiableMap(invalid);
-          }
-        };
+    View v = view();
     return CompletableFuture.supplyAsync(() -> f.apply(v), compilerThread);
+  }
+
+  /**
+   * The view {@link #read} passes; use it only on the compiler thread ({@link #compilerExecutor()}), e.g. from a
+   * backend that schedules its own reads there (the gRPC API's {@code CompiledBackend}).
+   */
+  public View view() {
+    return new View() {
+      @Override
+      public PolicyCompiler compiler() {
+        return compiler;
+      }
+
+      @Override
+      public Map<ObjectRef, Conditions> conditions() {
+        return conditions;
+      }
+
+      @Override
+      public Map<ObjectRef, List<Diagnostic>> invalid() {
+        return java.util.Collections.unmodifiableMap(invalid);
+      }
+    };
+  }
+
+  /** Runs tasks on the compiler thread, after the events queued before them. */
+  public java.util.concurrent.Executor compilerExecutor() {
+    return compilerThread::execute;
+  }
+
+  /** Changes whenever the compiled state may have changed (read on the compiler thread): the API caches by it. */
+  public long generation() {
+    return generation;
   }
 
   /** Completes when the first full reconcile has committed. */
@@ -294,6 +312,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
     }
     long t0 = System.nanoTime();
     compiler.load(current.values());
+    generation++;
     metrics.compileDuration.labelValues("full").observe(ControllerMetrics.seconds(System.nanoTime() - t0));
     synced = true;
     log.accept(
@@ -346,6 +365,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
       if (d == null) {
         continue; // nothing changed
       }
+      generation++;
       ObjectRef ref = refOf(ev);
       policiesChanged |= ref != null && ref.kind().isPolicy();
       metrics.informerLag.labelValues(kindLabel(ev)).observe(ControllerMetrics.seconds(System.nanoTime() - e.receivedNanos()));

@@ -4,6 +4,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netctl.anp.compile.PolicyCompiler;
+import io.netctl.api.ApiAddress;
+import io.netctl.api.ApiServer;
+import io.netctl.api.BfdEventHub;
+import io.netctl.api.CompiledBackend;
 import io.netctl.bfd.metrics.BfdMetrics;
 import io.netctl.egress.EgressMetrics;
 import io.netctl.ovn.nb.Ownership;
@@ -40,6 +44,7 @@ import java.util.function.Consumer;
  * @param dns refresh bounds
  * @param statusDir watch-dir mode: where status files go (default {@code watchDir/status})
  * @param egress egress gateways (the engine and its BFD speaker run on the leader), or null for none
+ * @param api where to serve the gRPC API, or null for nowhere
  */
 public record ControllerRuntime(
     List<Remote> remotes,
@@ -53,7 +58,8 @@ public record ControllerRuntime(
     InetSocketAddress dnsServer,
     DomainResolver.Options dns,
     Path statusDir,
-    EgressController.Options egress) {
+    EgressController.Options egress,
+    ControllerApi.Options api) {
 
   /** Egress gateways without BFD and without cluster CIDRs (the demo, tests). */
   public static final EgressController.Options EGRESS_WITHOUT_BFD = new EgressController.Options(null, true, List.of());
@@ -65,12 +71,28 @@ public record ControllerRuntime(
     dns = dns == null ? DomainResolver.Options.DEFAULT : dns;
   }
 
-  /** Without BFD for the egress gateways ({@link #EGRESS_WITHOUT_BFD}). */
+  /** Without BFD for the egress gateways ({@link #EGRESS_WITHOUT_BFD}) and without the API. */
   public ControllerRuntime(List<Remote> remotes, TlsFiles tls, Duration nbTimeout, Path watchDir, Path kubeconfig,
       PolicyCompiler.Options compiler, InetSocketAddress metrics, LeaderElection election, InetSocketAddress dnsServer,
       DomainResolver.Options dns, Path statusDir) {
     this(remotes, tls, nbTimeout, watchDir, kubeconfig, compiler, metrics, election, dnsServer, dns, statusDir,
-        EGRESS_WITHOUT_BFD);
+        EGRESS_WITHOUT_BFD, null);
+  }
+
+  /** What {@link #registerMetrics} registered. */
+  public record Metrics(ControllerMetrics controller, EgressMetrics egress) {}
+
+  /**
+   * Registers every metric the controller exports in {@code registry}: {@link ControllerMetrics}, the egress engine's
+   * {@link EgressMetrics} and the BFD metrics of the speaker {@code bfd} returns snapshots of (empty on a standby).
+   * The dashboards test checks its PromQL against exactly this.
+   */
+  public static Metrics registerMetrics(PrometheusRegistry registry,
+      java.util.function.Supplier<List<io.netctl.bfd.transport.BfdSpeakerSnapshot>> bfd) {
+    ControllerMetrics c = new ControllerMetrics(registry);
+    EgressMetrics e = new EgressMetrics(registry);
+    registry.register(new BfdMetrics(bfd, System::nanoTime));
+    return new Metrics(c, e);
   }
 
   /** The running pieces; {@link #close()} stops them in reverse order. */
@@ -80,6 +102,7 @@ public record ControllerRuntime(
     private EgressController egress;
     private ControllerMetrics metrics;
     private HTTPServer server;
+    private ApiServer api;
 
     public Controller controller() {
       return controller;
@@ -92,6 +115,11 @@ public record ControllerRuntime(
 
     public ControllerMetrics metrics() {
       return metrics;
+    }
+
+    /** Where the gRPC API is served (the actual port when asked for port 0), or null. */
+    public ApiAddress apiAddress() {
+      return api == null ? null : api.address();
     }
 
     /** The port /metrics is served on, or -1. */
@@ -115,7 +143,9 @@ public record ControllerRuntime(
   public Running start(PrometheusRegistry registry, Consumer<String> log) throws Exception {
     Running r = new Running();
     try {
-      r.metrics = new ControllerMetrics(registry);
+      Metrics registered =
+          registerMetrics(registry, () -> r.egress == null ? List.of() : r.egress.bfdSnapshots());
+      r.metrics = registered.controller();
       if (metrics != null) {
         r.server =
             HTTPServer.builder().hostname(metrics.getHostString()).port(metrics.getPort()).registry(registry)
@@ -150,14 +180,13 @@ public record ControllerRuntime(
       r.closeables.add(r.controller);
       ClusterSource.Sink sink = r.controller;
       if (egress != null) {
-        EgressMetrics egressMetrics = new EgressMetrics(registry);
+        EgressMetrics egressMetrics = registered.egress();
         Reconciler.Options egressOptions = new Reconciler.Options(5000, nbTimeout, Reconciler.Options.DEFAULT_RESYNC)
             .withScope(Ownership::isEgress);
         r.egress = new EgressController(r.controller,
             () -> Reconciler.on(new OvsdbConnector(remotes, tls, OvsdbConnector.NB_DATABASE, nbTimeout,
                 m -> log.accept("OVSDB (egress): " + m)), egressOptions, log),
             egressStatus, egressMetrics, egress, log);
-        registry.register(new BfdMetrics(r.egress::bfdSnapshots, System::nanoTime));
         r.controller.onLeadership(r.egress::setLeader);
         r.closeables.add(r.egress); // closed before the controller
         sink = r.egress;
@@ -179,6 +208,20 @@ public record ControllerRuntime(
         r.closeables.add(election.start(client, r.controller, log));
       } else {
         r.controller.setLeader(true);
+      }
+
+      if (api != null) {
+        CompiledBackend backend = ControllerApi.backend(r.controller, reconciler,
+            String.join(",", remotes.stream().map(Remote::toString).toList()), r.metrics, r.egress,
+            new BfdEventHub());
+        try {
+          r.api = ApiServer.start(api.address(), backend, api.tls());
+        } catch (IOException | RuntimeException e) {
+          throw new IOException("API on " + api.address() + ": " + e.getMessage()
+              + " (choose another with --api-addr, or '' to serve none)", e);
+        }
+        r.closeables.add(r.api);
+        log.accept("API on " + r.api.address() + (api.tls() != null ? " (TLS)" : ""));
       }
 
       boolean eg = egress != null;

@@ -5,6 +5,7 @@ import io.netctl.anp.api.Namespace;
 import io.netctl.anp.api.ObjectRef;
 import io.netctl.anp.api.Pod;
 import io.netctl.bfd.codec.BfdState;
+import io.netctl.bfd.session.BfdStateChange;
 import io.netctl.bfd.transport.BfdSpeaker;
 import io.netctl.bfd.transport.BfdSpeakerConfig;
 import io.netctl.bfd.transport.BfdSpeakerSnapshot;
@@ -63,9 +64,6 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
     }
   }
 
-  /** A BFD state change seen by the leader's engine (for the API's watch). */
-  public record BfdEvent(long timestampNs, String peer, BfdState from, BfdState to, String diagnostic) {}
-
   private final ClusterSource.Sink next;
   private final Supplier<Reconciler> reconcilers;
   private final EgressStatusSink status;
@@ -75,7 +73,7 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
   private final java.util.concurrent.ScheduledExecutorService lifecycle =
       Executors.newSingleThreadScheduledExecutor(daemon("netctl-egress-leader"));
   private final ExecutorService statusThread = Executors.newSingleThreadExecutor(daemon("netctl-egress-status"));
-  private final List<Consumer<BfdEvent>> bfdListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<BfdStateChange>> bfdListeners = new CopyOnWriteArrayList<>();
 
   // ---- guarded by lock ------------------------------------------------------------------------------------------
   private final Object lock = new Object();
@@ -159,6 +157,7 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
       rec = reconcilers.get();
       engine = new EgressEngine(new EgressNbWriter(rec), options.bfd(), options.multihop(), options.clusterNetworks(),
           new Listener(id), metrics);
+      engine.onBfdEvent(this::publishBfd); // before any session exists: sessions start with the load below
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close(engine, rec);
@@ -425,14 +424,6 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
     @Override
     public void bfd(String peer, BfdState from, BfdState to, String diag, long tsNs) {
       log.accept("egress: BFD " + peer + " " + from + " -> " + to + " (" + diag + ")");
-      BfdEvent ev = new BfdEvent(tsNs, peer, from, to, diag);
-      for (Consumer<BfdEvent> l : bfdListeners) {
-        try {
-          l.accept(ev);
-        } catch (RuntimeException e) {
-          log.accept("egress: BFD listener: " + e);
-        }
-      }
     }
 
     @Override
@@ -447,6 +438,16 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
     @Override
     public void error(String message) {
       log.accept("egress: " + message);
+    }
+  }
+
+  private void publishBfd(BfdStateChange e) {
+    for (Consumer<BfdStateChange> l : bfdListeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.accept("egress: BFD listener: " + ex);
+      }
     }
   }
 
@@ -495,7 +496,7 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
   }
 
   /** Called on the engine thread with every BFD state change while this replica leads. Must not block. */
-  public void onBfdEvent(Consumer<BfdEvent> listener) {
+  public void onBfdEvent(Consumer<BfdStateChange> listener) {
     bfdListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
