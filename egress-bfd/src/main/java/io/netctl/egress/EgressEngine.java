@@ -82,6 +82,14 @@ public final class EgressEngine implements AutoCloseable {
 
   // ---- inputs (any thread) ----------------------------------------------------------------------------------------
 
+  /**
+   * Holds every write for at most {@code millis} from now, until each BFD session has reported a state
+   * ({@link EgressCore#holdWritesUntil}); call it before {@link #load}.
+   */
+  public void holdWrites(long millis) {
+    submit(() -> core.holdWritesUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis)));
+  }
+
   public void load(List<EgressGateway> g, List<Namespace> ns, List<Pod> pods, List<EgressNode> nodes) {
     submit(() -> core.load(g, ns, pods, nodes, System.nanoTime()));
   }

@@ -126,6 +126,11 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Smallest TTL accepted on multihop BFD packets (default: ${DEFAULT-VALUE}, one router away).")
   int bfdMinTtl;
 
+  @Option(names = "--bfd-takeover-hold", defaultValue = "3000", paramLabel = "MS",
+      description = "A new leader leaves the egress nexthops as they are until each of its BFD sessions reported a"
+          + " state, at most this long (default: ${DEFAULT-VALUE}; 0: withdraw until Up).")
+  long bfdTakeoverHold;
+
   @Option(names = "--cluster-cidr", paramLabel = "CIDR", split = ",",
       description = "Pod and service CIDRs: without spec.destinations, egress traffic to them is not rerouted.")
   List<String> clusterCidrs = new java.util.ArrayList<>();
@@ -267,7 +272,10 @@ final class ControllerCommand implements Callable<Integer> {
       bfd = bfdSingleHop ? bfd.withMultihopListenPort(BfdSpeakerConfig.DISABLED)
           : bfd.withListenPort(BfdSpeakerConfig.DISABLED);
     }
-    return new EgressController.Options(bfd, !bfdSingleHop, clusterCidrs);
+    if (bfdTakeoverHold < 0) {
+      throw new IllegalArgumentException("--bfd-takeover-hold: " + bfdTakeoverHold + " (expected: >= 0)");
+    }
+    return new EgressController.Options(bfd, !bfdSingleHop, clusterCidrs, bfdTakeoverHold);
   }
 
   private static String envOr(String k, String d) {

@@ -43,6 +43,9 @@ import java.util.function.Supplier;
  * <p>Leadership ({@link Controller#onLeadership}): gaining it starts an engine with its own egress-scoped
  * {@link Reconciler} (its own NB connection, so a failover never waits behind a policy transaction) and its BFD
  * speaker; losing it closes both and withdraws nothing from the NB (the new leader takes over the rows as they are).
+ * A new engine with BFD holds its writes until each session has reported a state, at most
+ * {@link Options#takeoverHoldMillis()}: its sessions start Down, and without the hold it would first withdraw every
+ * nexthop the old leader had programmed.
  * Starting and stopping run on one thread of their own ({@code netctl-egress-leader}), in order.
  *
  * <p>Status: the engine reports a gateway's status when it changed; the leader hands it to the
@@ -57,10 +60,22 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
    * @param multihop multihop BFD sessions (RFC 5883, the controller's default: the leader is not on the gateways'
    *     link) or single-hop ones
    * @param clusterNetworks pod and service CIDRs: by default, traffic to them is not rerouted
+   * @param takeoverHoldMillis how long a new engine may leave the NB as the previous leader left it while its BFD
+   *     sessions come Up ({@link EgressEngine#holdWrites}); it writes as soon as every session reported a state
    */
-  public record Options(BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks) {
+  public record Options(BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks, long takeoverHoldMillis) {
+    /** Sessions start Down and send at most once a second until Up (RFC 5880 6.8.3): two or three packets. */
+    public static final long DEFAULT_TAKEOVER_HOLD_MILLIS = 3000;
+
     public Options {
       clusterNetworks = List.copyOf(clusterNetworks);
+      if (takeoverHoldMillis < 0) {
+        throw new IllegalArgumentException("takeover hold: " + takeoverHoldMillis + " ms (expected: >= 0)");
+      }
+    }
+
+    public Options(BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks) {
+      this(bfd, multihop, clusterNetworks, DEFAULT_TAKEOVER_HOLD_MILLIS);
     }
   }
 
@@ -176,6 +191,9 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
         return;
       }
       run = new Run(id, engine, rec);
+      if (engine.speaker() != null && options.takeoverHoldMillis() > 0) {
+        engine.holdWrites(options.takeoverHoldMillis());
+      }
       engine.load(new ArrayList<>(gateways.values()), new ArrayList<>(namespaces.values()),
           new ArrayList<>(pods.values()), new ArrayList<>(nodes.values()));
       n = gateways.size();
