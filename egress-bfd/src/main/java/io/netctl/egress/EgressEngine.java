@@ -49,6 +49,7 @@ public final class EgressEngine implements AutoCloseable {
   private final boolean multihop;
   private volatile java.util.function.Consumer<BfdStateChange> bfdTap = e -> {};
   private long seenVersion = -1;
+  private final java.util.ArrayList<CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
 
   /**
    * @param bfdLocal the local address of the BFD sessions to the instances, or null (BFD-enabled gateways then never
@@ -126,10 +127,13 @@ public final class EgressEngine implements AutoCloseable {
     submit(() -> core.deleteNode(name, System.nanoTime()));
   }
 
-  /** Completes once everything queued before it has been handled. */
+  /**
+   * Completes once everything queued before it has been handled and {@link #statuses()} and {@link #committed()}
+   * show the result (on the engine thread, so dependent actions must not block).
+   */
   public CompletableFuture<Void> flush() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(() -> f.complete(null));
+    submit(() -> flushed.add(f));
     return f;
   }
 
@@ -202,6 +206,11 @@ public final class EgressEngine implements AutoCloseable {
           seenVersion = core.version();
           statuses = core.statuses();
           committed = core.committed();
+        }
+        if (!flushed.isEmpty()) {
+          List<CompletableFuture<Void>> done = List.copyOf(flushed);
+          flushed.clear();
+          done.forEach(f -> f.complete(null));
         }
         if (!work) {
           long next = core.nextDeadlineNs();
