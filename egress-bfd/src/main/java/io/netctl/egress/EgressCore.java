@@ -229,8 +229,8 @@ public final class EgressCore {
   }
 
   /**
-   * Writes nothing and reports no status until {@code untilNs}, or until every BFD peer has reported a state once,
-   * whichever comes first. A controller that takes over from another leader calls it before {@link #load}: the NB
+   * Writes nothing and reports no status until {@code untilNs}, or until every BFD session is Up, whichever comes
+   * first. A controller that takes over from another leader calls it before {@link #load}: the NB
    * keeps the nexthops the old leader programmed while the new leader's sessions come Up (from Down, at the RFC's
    * slow one-second rate), instead of withdrawing every BFD instance for that time. Without BFD peers it holds nothing.
    */
@@ -243,8 +243,8 @@ public final class EgressCore {
       return false;
     }
     for (Peer p : peers.values()) {
-      if (!p.known) {
-        return true;
+      if (p.state != BfdState.UP) {
+        return true; // Down or on its way Up (Init): a write now would withdraw a nexthop that may be fine
       }
     }
     return false;

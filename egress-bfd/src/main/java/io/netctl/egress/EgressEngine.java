@@ -84,7 +84,7 @@ public final class EgressEngine implements AutoCloseable {
   // ---- inputs (any thread) ----------------------------------------------------------------------------------------
 
   /**
-   * Holds every write for at most {@code millis} from now, until each BFD session has reported a state
+   * Holds every write for at most {@code millis} from now, until every BFD session is Up
    * ({@link EgressCore#holdWritesUntil}); call it before {@link #load}.
    */
   public void holdWrites(long millis) {

@@ -127,8 +127,8 @@ final class ControllerCommand implements Callable<Integer> {
   int bfdMinTtl;
 
   @Option(names = "--bfd-takeover-hold", defaultValue = "3000", paramLabel = "MS",
-      description = "A new leader leaves the egress nexthops as they are until each of its BFD sessions reported a"
-          + " state, at most this long (default: ${DEFAULT-VALUE}; 0: withdraw until Up).")
+      description = "A new leader leaves the egress nexthops as they are until all its BFD sessions are Up, at most"
+          + " this long (default: ${DEFAULT-VALUE}; 0: withdraw until Up).")
   long bfdTakeoverHold;
 
   @Option(names = "--cluster-cidr", paramLabel = "CIDR", split = ",",

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * <p>Leadership ({@link Controller#onLeadership}): gaining it starts an engine with its own egress-scoped
  * {@link Reconciler} (its own NB connection, so a failover never waits behind a policy transaction) and its BFD
  * speaker; losing it closes both and withdraws nothing from the NB (the new leader takes over the rows as they are).
- * A new engine with BFD holds its writes until each session has reported a state, at most
+ * A new engine with BFD holds its writes until every session is Up, at most
  * {@link Options#takeoverHoldMillis()}: its sessions start Down, and without the hold it would first withdraw every
  * nexthop the old leader had programmed.
  * Starting and stopping run on one thread of their own ({@code netctl-egress-leader}), in order.
@@ -61,7 +61,7 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
    *     link) or single-hop ones
    * @param clusterNetworks pod and service CIDRs: by default, traffic to them is not rerouted
    * @param takeoverHoldMillis how long a new engine may leave the NB as the previous leader left it while its BFD
-   *     sessions come Up ({@link EgressEngine#holdWrites}); it writes as soon as every session reported a state
+   *     sessions come Up ({@link EgressEngine#holdWrites}); it writes as soon as every session is Up
    */
   public record Options(BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks, long takeoverHoldMillis) {
     /** Sessions start Down and send at most once a second until Up (RFC 5880 6.8.3): two or three packets. */
