@@ -239,14 +239,17 @@ public final class EgressCore {
   }
 
   private boolean holding(long nowNs) {
-    if (nowNs >= holdUntilNs) {
+    if (holdUntilNs == Long.MIN_VALUE) {
       return false;
     }
-    for (Peer p : peers.values()) {
-      if (p.state != BfdState.UP) {
-        return true; // Down or on its way Up (Init): a write now would withdraw a nexthop that may be fine
+    if (nowNs < holdUntilNs) {
+      for (Peer p : peers.values()) {
+        if (p.state != BfdState.UP) {
+          return true; // Down or on its way Up (Init): a write now would withdraw a nexthop that may be fine
+        }
       }
     }
+    holdUntilNs = Long.MIN_VALUE; // released for good: from now on a Down is a Down
     return false;
   }
 

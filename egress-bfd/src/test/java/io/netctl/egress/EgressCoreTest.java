@@ -122,6 +122,9 @@ class EgressCoreTest {
     assertThat(nb.calls).containsExactly("reconcile"); // every session Up: one write, all three nexthops
     assertThat(reroute().nexthops()).hasSize(3);
     assertThat(statuses.get(GW).getPhase()).isEqualTo("Ready");
+    core.onBfd("172.16.0.12", BfdState.UP, BfdState.DOWN, "NONE", 40 * MS, 40 * MS);
+    assertThat(reroute().nexthops()).hasSize(2); // the hold is over for good: a Down within its time is acted on
+    assertThat(core.nextDeadlineNs()).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

@@ -191,9 +191,12 @@ class EgressBfdControllerIT {
   @Order(3)
   void theInstanceDyingWithdrawsTheNexthopByTheFastPath() throws Exception {
     int mark = LOG.size();
+    long t0 = System.nanoTime();
     instance.abort();
     instance = null;
+    // within the takeover hold's 10 s: a Down after the hold was released must be acted on at once
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nexthops()).isEmpty());
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("fault -> NB, ms (300 ms detection)").isLessThan(5_000);
     assertThat(LOG.subList(mark, LOG.size())).anyMatch(l -> l.startsWith("egress: fast commit for [prod/egw]"));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(
         () -> assertThat(egress.statuses().get("prod/egw").getPhase()).isEqualTo("Down"));
