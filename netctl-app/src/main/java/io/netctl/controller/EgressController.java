@@ -535,7 +535,11 @@ public final class EgressController implements ClusterSource.Sink, AutoCloseable
     synchronized (lock) {
       closed = true;
     }
-    lifecycle.execute(this::stop);
+    try {
+      lifecycle.execute(this::stop);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return; // closed before
+    }
     lifecycle.shutdown();
     try {
       lifecycle.awaitTermination(10, TimeUnit.SECONDS);
