@@ -28,10 +28,40 @@ import java.util.stream.Collectors;
  */
 public final class FailoverHarness {
     /** The harness's settings. */
-    record Options(int runs, List<String> adverts, List<Fault> faults, int intervalUs, int probeTimeoutMs,
-            Duration ecmpPhase, Path out) {
+    record Options(int runs, List<String> adverts, List<Integer> bfd, List<Fault> faults, int intervalUs,
+            int probeTimeoutMs, Duration ecmpPhase, Path out) {
+        /** CI's quick mode: keepalived at advert 0.1 s, netctl at BFD 100×3 (matched) and 10×3, each fault once. */
         static Options quick(Path out) {
-            return new Options(1, List.of("0.1"), List.of(Fault.values()), 1000, 200, Duration.ofSeconds(1), out);
+            return new Options(1, List.of("0.1"), List.of(100, 10), List.of(Fault.values()), 1000, 200,
+                    Duration.ofSeconds(1), out);
+        }
+
+        Options withRuns(int n) {
+            return new Options(n, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+        }
+
+        Options withAdverts(List<String> a) {
+            return new Options(runs, a, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+        }
+
+        Options withBfd(List<Integer> b) {
+            return new Options(runs, adverts, b, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+        }
+
+        Options withFaults(List<Fault> f) {
+            return new Options(runs, adverts, bfd, f, intervalUs, probeTimeoutMs, ecmpPhase, out);
+        }
+
+        Options withIntervalUs(int us) {
+            return new Options(runs, adverts, bfd, faults, us, probeTimeoutMs, ecmpPhase, out);
+        }
+
+        Options withEcmpPhase(Duration d) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, d, out);
+        }
+
+        Options withOut(Path p) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, p);
         }
     }
 
@@ -43,29 +73,26 @@ public final class FailoverHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options(20, List.of("1", "0.1", "0.05", "0.01"), List.of(Fault.values()), 1000, 200,
-                Duration.ofSeconds(3), Path.of("perf/target/failover"));
+        Options o = new Options(20, List.of("1", "0.1", "0.05", "0.01"), List.of(300, 100, 50, 10),
+                List.of(Fault.values()), 1000, 200, Duration.ofSeconds(3), Path.of("perf/target/failover"));
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> o = Options.quick(o.out());
-                case "--runs" -> o = new Options(Integer.parseInt(args[++i]), o.adverts(), o.faults(),
-                        o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--advert" -> o = new Options(o.runs(), args[++i].equals("none") ? List.of()
-                        : List.of(args[i].split(",")), o.faults(),
-                        o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--faults" -> o = new Options(o.runs(), o.adverts(), Arrays.stream(args[++i].split(","))
-                        .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList(), o.intervalUs(),
-                        o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--interval-us" -> o = new Options(o.runs(), o.adverts(), o.faults(),
-                        Integer.parseInt(args[++i]), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--out" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
-                        o.probeTimeoutMs(), o.ecmpPhase(), Path.of(args[++i]));
-                case "--ecmp-ms" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
-                        o.probeTimeoutMs(), Duration.ofMillis(Long.parseLong(args[++i])), o.out());
+                case "--runs" -> o = o.withRuns(Integer.parseInt(args[++i]));
+                case "--advert" -> o = o.withAdverts(args[++i].equals("none") ? List.of()
+                        : List.of(args[i].split(",")));
+                case "--bfd" -> o = o.withBfd(args[++i].equals("none") ? List.of()
+                        : Arrays.stream(args[i].split(",")).map(Integer::valueOf).toList());
+                case "--faults" -> o = o.withFaults(Arrays.stream(args[++i].split(","))
+                        .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList());
+                case "--interval-us" -> o = o.withIntervalUs(Integer.parseInt(args[++i]));
+                case "--out" -> o = o.withOut(Path.of(args[++i]));
+                case "--ecmp-ms" -> o = o.withEcmpPhase(Duration.ofMillis(Long.parseLong(args[++i])));
                 default -> {
                     System.err.println("failover: unknown argument " + a + "\nusage: perf/failover [--quick]"
-                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--faults kill,link,nft]"
+                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--bfd 300,100,50,10|none]"
+                            + " [--faults kill,link,nft]"
                             + " [--interval-us 1000] [--ecmp-ms 3000] [--out DIR]");
                     System.exit(2);
                 }
@@ -111,13 +138,16 @@ public final class FailoverHarness {
     }
 
     /**
-     * The configurations to measure, side by side in one run. The extension point: netctl's egress gateway (BFD at
-     * 300×3, 100×3, 50×3, 10×3 ms) is added here as another {@link FailoverSystem} once the egress engine is merged.
+     * The configurations to measure, side by side in one run: keepalived at each advert interval, then netctl's
+     * egress gateway (three instances, FRR bfdd on the gateways) at each BFD interval (multiplier 3).
      */
     static List<FailoverSystem> systems(Options o, Path work) {
         List<FailoverSystem> l = new ArrayList<>();
         for (String advert : o.adverts()) {
             l.add(new KeepalivedSystem(advert, work.resolve("keepalived-" + advert)));
+        }
+        for (int ms : o.bfd()) {
+            l.add(new NetctlSystem(ms, work.resolve("netctl-" + ms)));
         }
         return l;
     }
@@ -132,11 +162,14 @@ public final class FailoverHarness {
             return;
         }
         Duration phaseTimeout = Duration.ofSeconds(15);
+        boolean activeActive = sys.steadyGateways().length > 1;
         for (Fault f : o.faults()) {
+            TreeMap<Integer, Integer> before = new TreeMap<>();
+            TreeMap<Integer, Integer> during = new TreeMap<>();
             for (int run = 1; run <= o.runs(); run++) {
                 String what = sys.name() + " " + sys.config() + " " + f.label + " run " + run;
                 Topology.Gateway victim = sys.victim();
-                long fault = f.inject(sh, victim, sys.victimPids());
+                long fault = f.inject(sh, victim, f == Fault.KILL ? sys.victimPids() : List.of());
                 report.injected(sh.lastDurationUs);
                 Map<String, Long> phases = sys.awaitPhases(fault, phaseTimeout);
                 long last = fault;
@@ -153,6 +186,19 @@ public final class FailoverHarness {
                 probes.awaitResolved(last + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
                 boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
                 ProbeLog.Window w = probes.window(fault, nowUs(), RECOVERED_RUN);
+                if (activeActive) {
+                    // the share of new flows per gateway just before the fault, and from the fault to the last phase
+                    // (the NB commit withdrawing the victim): only the victim's share may be lost, and after a link
+                    // down or a black hole nothing may succeed through it
+                    probes.perGateway(fault - STEADY.toNanos() / 1000, fault - 1).forEach((g, n) -> before.merge(g, n,
+                            Integer::sum));
+                    TreeMap<Integer, Integer> d = probes.perGateway(fault, last);
+                    d.forEach((g, n) -> during.merge(g, n, Integer::sum));
+                    if (f != Fault.KILL && d.getOrDefault(victim.id(), 0) > 0) {
+                        report.failure(what + ": " + d.get(victim.id()) + " probes succeeded through the faulted "
+                                + victim.name());
+                    }
+                }
                 if (!steady || !w.resumed()) {
                     report.failure(what + ": the probe stream never resumed (" + w.lost() + " of " + w.sent()
                             + " probes lost)");
@@ -174,7 +220,21 @@ public final class FailoverHarness {
                         w.lost(), phases.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue() - fault) / 1000.0
                                 + " ms").collect(Collectors.joining(", ")));
             }
+            if (activeActive) {
+                report.notes.add(String.format(Locale.ROOT, "Active-active (%s %s, %s, %d run(s)): share of new"
+                        + " connections in the %d ms before the fault: %s; from the fault to the last phase: %s.",
+                        sys.name(), sys.config(), f.label, o.runs(), STEADY.toMillis(), shares(before),
+                        shares(during)));
+                System.err.println(report.notes.get(report.notes.size() - 1));
+            }
         }
+    }
+
+    /** "gw1 33.1 %, gw2 ..., lost 0.2 %" from probes per gateway id (0 = lost). */
+    static String shares(TreeMap<Integer, Integer> m) {
+        int total = m.values().stream().mapToInt(Integer::intValue).sum();
+        return m.entrySet().stream().map(e -> (e.getKey() == 0 ? "lost" : "gw" + (e.getKey() - 10)) + " "
+                + pct(e.getValue(), total)).collect(Collectors.joining(", ")) + " of " + total;
     }
 
     /**
