@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,10 +42,11 @@ final class NetctlSystem implements FailoverSystem {
     static final String BFDD = "/usr/lib/frr/bfdd";
     static final int MULT = 3;
     private static final Pattern BFD_LINE = Pattern.compile(
-            "\\{\"ts\":\"([^\"]+)\",\"event\":\"bfd\",\"peer\":\"([^\"]+)\",\"from\":\"(\\w+)\",\"to\":\"(\\w+)\".*");
+            "\\{\"ts\":\"([^\"]+)\",\"event\":\"bfd\",\"peer\":\"([^\"]+)\",\"from\":\"(\\w+)\",\"to\":\"(\\w+)\""
+                    + "(?:,\"diag\":\"([^\"]*)\")?.*");
 
     /** One BFD state change printed by {@code netctl egress run}. */
-    record BfdEvent(long us, String peer, String from, String to) {
+    record BfdEvent(long us, String peer, String from, String to, String diag) {
     }
 
     private final int intervalMs;
@@ -52,6 +54,8 @@ final class NetctlSystem implements FailoverSystem {
     private final long holdDownMs;
     private final Path dir;
     private final String selectLabel;
+    /** Where the command's JSON lines are copied (the report's directory), or null. */
+    private Path eventLog;
     private Topology topo;
     private NbMonitor monitor;
     private Process agent;
@@ -77,6 +81,12 @@ final class NetctlSystem implements FailoverSystem {
     /** The harness's configuration: three instances, 200 ms hold-down. */
     NetctlSystem(int intervalMs, Path dir) {
         this(intervalMs, List.of(1, 2, 3), 200, dir, "probe");
+    }
+
+    /** Copies {@code netctl egress run}'s JSON lines (BFD changes, NB commits) to {@code file}. */
+    NetctlSystem eventLog(Path file) {
+        this.eventLog = file;
+        return this;
     }
 
     @Override
@@ -114,6 +124,9 @@ final class NetctlSystem implements FailoverSystem {
                 yaml.toString(), "--bfd-local", Topology.CTL_IP, "--resync", "0"));
         agent = Shell.javaInClasspath(t.ctlNs, EgressAgent.class, List.of("-Xmx192m", "-XX:+UseSerialGC"), args);
         agent.getOutputStream().close();
+        if (eventLog != null) {
+            Files.createDirectories(eventLog.getParent());
+        }
         reader();
         awaitReady(Duration.ofSeconds(60));
     }
@@ -180,14 +193,18 @@ final class NetctlSystem implements FailoverSystem {
         Process p = agent;
         Thread out = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+                    StandardCharsets.UTF_8));
+                    java.io.Writer copy = eventLog == null ? java.io.Writer.nullWriter()
+                            : Files.newBufferedWriter(eventLog, StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    copy.write(line);
+                    copy.write('\n');
                     Matcher m = BFD_LINE.matcher(line);
                     if (m.matches()) {
                         Instant ts = Instant.parse(m.group(1));
                         synchronized (events) {
                             events.add(new BfdEvent(ts.getEpochSecond() * 1_000_000L + ts.getNano() / 1000,
-                                    m.group(2), m.group(3), m.group(4)));
+                                    m.group(2), m.group(3), m.group(4), m.group(5) == null ? "" : m.group(5)));
                             events.notifyAll();
                         }
                     }
@@ -299,6 +316,28 @@ final class NetctlSystem implements FailoverSystem {
     private static String tail(String s) {
         String[] l = s.split("\n");
         return String.join("\n", java.util.Arrays.copyOfRange(l, Math.max(0, l.length - 20), l.length));
+    }
+
+    /**
+     * BFD Down events per gateway during this configuration (the victim's include one per fault; any other gateway's
+     * are false Downs: a stalled machine, not a fault) and their diagnostics (CONTROL_DETECTION_TIME_EXPIRED: netctl
+     * stopped hearing the gateway; NEIGHBOR_SIGNALED_DOWN: the gateway stopped hearing netctl).
+     */
+    @Override
+    public String summary() {
+        Map<String, Integer> perGw = new java.util.TreeMap<>();
+        Map<String, Integer> diags = new java.util.TreeMap<>();
+        for (BfdEvent e : bfdEvents()) {
+            if (e.to().equals("Down") && e.from().equals("Up")) {
+                String gw = instances.stream().map(topo::gateway).filter(g -> g.insideIp().equals(e.peer()))
+                        .map(Topology.Gateway::name).findFirst().orElse(e.peer());
+                perGw.merge(gw, 1, Integer::sum);
+                diags.merge(e.diag(), 1, Integer::sum);
+            }
+        }
+        return String.format(Locale.ROOT, "BFD Up → Down (%s %s): %s; diagnostics %s (the faults are on %s: Downs"
+                + " of the other gateways are false Downs).", name(), config(), perGw.isEmpty() ? "none" : perGw,
+                diags, victim().name());
     }
 
     @Override
