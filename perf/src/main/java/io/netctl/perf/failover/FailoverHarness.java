@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 public final class FailoverHarness {
     /** The harness's settings. */
     record Options(int runs, List<String> adverts, List<Integer> bfd, List<Fault> faults, int intervalUs,
-            int probeTimeoutMs, Duration ecmpPhase, Path out) {
+            int probeTimeoutMs, Duration ecmpPhase, Path out, int rtPriority) {
         /**
          * CI's quick mode: keepalived at advert 0.1 s, netctl at BFD 100×3 (matched) and 50×3, each fault once. Not
          * 10×3: on a loaded 2-core machine the sessions flap through the userspace datapath (docs/perf.md), and CI
@@ -37,35 +37,39 @@ public final class FailoverHarness {
          */
         static Options quick(Path out) {
             return new Options(1, List.of("0.1"), List.of(100, 50), List.of(Fault.values()), 1000, 200,
-                    Duration.ofSeconds(1), out);
+                    Duration.ofSeconds(1), out, 0);
         }
 
         Options withRuns(int n) {
-            return new Options(n, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+            return new Options(n, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
         }
 
         Options withAdverts(List<String> a) {
-            return new Options(runs, a, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+            return new Options(runs, a, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
         }
 
         Options withBfd(List<Integer> b) {
-            return new Options(runs, adverts, b, faults, intervalUs, probeTimeoutMs, ecmpPhase, out);
+            return new Options(runs, adverts, b, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
         }
 
         Options withFaults(List<Fault> f) {
-            return new Options(runs, adverts, bfd, f, intervalUs, probeTimeoutMs, ecmpPhase, out);
+            return new Options(runs, adverts, bfd, f, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
         }
 
         Options withIntervalUs(int us) {
-            return new Options(runs, adverts, bfd, faults, us, probeTimeoutMs, ecmpPhase, out);
+            return new Options(runs, adverts, bfd, faults, us, probeTimeoutMs, ecmpPhase, out, rtPriority);
         }
 
         Options withEcmpPhase(Duration d) {
-            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, d, out);
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, d, out, rtPriority);
+        }
+
+        Options withRtPriority(int p) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, p);
         }
 
         Options withOut(Path p) {
-            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, p);
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, p, rtPriority);
         }
     }
 
@@ -78,7 +82,7 @@ public final class FailoverHarness {
 
     public static void main(String[] args) throws Exception {
         Options o = new Options(20, List.of("1", "0.1", "0.05", "0.01"), List.of(300, 100, 50, 10),
-                List.of(Fault.values()), 1000, 200, Duration.ofSeconds(3), Path.of("perf/target/failover"));
+                List.of(Fault.values()), 1000, 200, Duration.ofSeconds(3), Path.of("perf/target/failover"), 0);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -92,11 +96,12 @@ public final class FailoverHarness {
                         .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList());
                 case "--interval-us" -> o = o.withIntervalUs(Integer.parseInt(args[++i]));
                 case "--out" -> o = o.withOut(Path.of(args[++i]));
+                case "--rt-priority" -> o = o.withRtPriority(Integer.parseInt(args[++i]));
                 case "--ecmp-ms" -> o = o.withEcmpPhase(Duration.ofMillis(Long.parseLong(args[++i])));
                 default -> {
                     System.err.println("failover: unknown argument " + a + "\nusage: perf/failover [--quick]"
                             + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--bfd 300,100,50,10|none]"
-                            + " [--faults kill,link,nft]"
+                            + " [--faults kill,link,nft] [--rt-priority N]"
                             + " [--interval-us 1000] [--ecmp-ms 3000] [--out DIR]");
                     System.exit(2);
                 }
@@ -152,7 +157,7 @@ public final class FailoverHarness {
         }
         for (int ms : o.bfd()) {
             l.add(new NetctlSystem(ms, work.resolve("netctl-" + ms))
-                    .eventLog(o.out().resolve("netctl-bfd-" + ms + "-events.jsonl")));
+                    .eventLog(o.out().resolve("netctl-bfd-" + ms + "-events.jsonl")).rtPriority(o.rtPriority()));
         }
         return l;
     }

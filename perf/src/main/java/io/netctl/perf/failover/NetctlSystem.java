@@ -56,6 +56,8 @@ final class NetctlSystem implements FailoverSystem {
     private final String selectLabel;
     /** Where the command's JSON lines are copied (the report's directory), or null. */
     private Path eventLog;
+    /** SCHED_FIFO priority for bfdd and netctl's JVM (every thread), 0 for none. */
+    private int rtPriority;
     private Topology topo;
     private NbMonitor monitor;
     private Process agent;
@@ -89,6 +91,15 @@ final class NetctlSystem implements FailoverSystem {
         return this;
     }
 
+    /**
+     * Runs the gateways' bfdd and netctl's process under SCHED_FIFO {@code priority} (0: normal scheduling), as
+     * {@code netctl bfd run --rt-priority} does for a BFD daemon (docs/bfd.md).
+     */
+    NetctlSystem rtPriority(int priority) {
+        this.rtPriority = priority;
+        return this;
+    }
+
     @Override
     public String name() {
         return "netctl";
@@ -96,7 +107,7 @@ final class NetctlSystem implements FailoverSystem {
 
     @Override
     public String config() {
-        return "BFD " + intervalMs + "×" + MULT + " ms";
+        return "BFD " + intervalMs + "×" + MULT + " ms" + (rtPriority > 0 ? " rt" : "");
     }
 
     @Override
@@ -129,6 +140,14 @@ final class NetctlSystem implements FailoverSystem {
         }
         reader();
         awaitReady(Duration.ofSeconds(60));
+        if (rtPriority > 0) {
+            // every thread of the JVM, after start-up (its JIT burst would otherwise run at real-time priority)
+            Shell.run("chrt", "-a", "-f", "-p", Integer.toString(rtPriority), Long.toString(agent.pid()));
+            // and the userspace datapath: its main thread forwards the veths' packets (BFD included) between its
+            // OpenFlow and OVSDB work; a kernel datapath forwards in softirq context, ahead of every process
+            String vswitchd = Files.readString(t.ovn.dir().resolve("ovs-vswitchd.pid")).strip();
+            Shell.run("chrt", "-a", "-f", "-p", Integer.toString(rtPriority), vswitchd);
+        }
     }
 
     /** The EgressGateway and the objects it selects; the client pods are {@code app=probe} and {@code app=other}. */
@@ -181,10 +200,15 @@ final class NetctlSystem implements FailoverSystem {
         // Foreground (no -d), so that this Process is bfdd itself ('ip netns exec' and 'setsid' exec): its PID is the
         // one kill -9 gets, and no pid file has to be polled. setsid gives it a session (and scheduler autogroup) of
         // its own, as -d would.
-        bfdd.put(i, new ProcessBuilder("ip", "netns", "exec", g.netns(), "setsid", BFDD, "-f",
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", g.netns(), "setsid"));
+        if (rtPriority > 0) {
+            cmd.addAll(List.of("chrt", "-f", Integer.toString(rtPriority)));
+        }
+        cmd.addAll(List.of(BFDD, "-f",
                 d.resolve("bfdd.conf").toString(), "-i", d.resolve("bfdd.pid").toString(), "--vty_socket",
                 d.toString(), "--bfdctl", d.resolve("bfdd.sock").toString(), "-z", d.resolve("zserv.api").toString(),
-                "-P", "0").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                "-P", "0"));
+        bfdd.put(i, new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("bfdd-" + g.name() + ".log").toFile())).start());
     }
