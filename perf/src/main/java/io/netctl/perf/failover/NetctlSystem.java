@@ -64,7 +64,8 @@ final class NetctlSystem implements FailoverSystem {
     private final Map<Integer, Process> bfdd = new LinkedHashMap<>();
     private final Map<Integer, Path> frrDir = new LinkedHashMap<>();
     private final List<BfdEvent> events = new ArrayList<>();
-    private final StringBuffer agentErr = new StringBuffer();
+    /** The last lines of the command's stderr (status lines, errors), for diagnostics. */
+    private final java.util.ArrayDeque<String> agentErr = new java.util.ArrayDeque<>();
     private boolean killed;
 
     /**
@@ -241,7 +242,12 @@ final class NetctlSystem implements FailoverSystem {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    agentErr.append(line).append('\n');
+                    synchronized (agentErr) {
+                        if (agentErr.size() == 40) {
+                            agentErr.removeFirst();
+                        }
+                        agentErr.addLast(line);
+                    }
                 }
             } catch (IOException e) {
                 // stopped
@@ -321,7 +327,7 @@ final class NetctlSystem implements FailoverSystem {
         if (!monitor.awaitCurrent(ips, timeout)) {
             throw new IllegalStateException("netctl (" + config() + "): the reroute policy never named " + ips
                     + " (NB: " + monitor.currentValues() + "; agent " + (agent.isAlive() ? "running" : "exited")
-                    + "; BFD events " + bfdEvents() + ")\nnetctl egress run stderr:\n" + tail(agentErr.toString()));
+                    + "; BFD events " + bfdEvents() + ")\nnetctl egress run stderr:\n" + errTail());
         }
         try {
             topo.ovn.syncHv();
@@ -337,9 +343,10 @@ final class NetctlSystem implements FailoverSystem {
         }
     }
 
-    private static String tail(String s) {
-        String[] l = s.split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(l, Math.max(0, l.length - 20), l.length));
+    private String errTail() {
+        synchronized (agentErr) {
+            return String.join("\n", agentErr);
+        }
     }
 
     /**
