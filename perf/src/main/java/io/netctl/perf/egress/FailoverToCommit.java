@@ -14,11 +14,9 @@ import io.netctl.egress.api.EgressSelector;
 import io.netctl.ovn.nb.NbState;
 import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.ovsdb.OvsdbConnector;
-import io.netctl.ovn.ovsdb.OvsdbSession;
 import io.netctl.ovn.ovsdb.ReconcileResult;
 import io.netctl.ovn.ovsdb.Reconciler;
 import io.netctl.ovn.ovsdb.Remote;
-import io.netctl.ovn.ovsdb.RowUpdate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,9 +38,15 @@ import org.HdrHistogram.Histogram;
 /**
  * Egress failover, fault to NB commit: netctl's egress engine (this JVM, BFD from 192.0.2.1) with two gateway
  * instances running FRR's bfdd in namespaces of their own; the fault is {@code kill -9} of gw1's bfdd (it sends
- * nothing more, so netctl must detect it). An <em>independent</em> OVSDB client in this JVM monitors the reroute
- * policy's {@code nexthops} and stamps each update on arrival; the latency is fault → the monitor update that shows
- * gw1's nexthop gone. Also reported: fault → BFD Down (the engine's state change) and Down → commit.
+ * nothing more, so netctl must detect it). An <em>independent</em> OVSDB client ({@link RawNbMonitor}: a plain socket
+ * and a thread of its own, nothing shared with netctl's OVSDB library) monitors the reroute policy's {@code nexthops}
+ * and stamps each update on arrival; the latency is fault → the monitor update that shows gw1's nexthop gone. Also
+ * reported: fault → BFD Down (the engine's state change) and Down → commit, and the stages in between from the
+ * engine's and the reconciler's own stamps.
+ *
+ * <p>Each interval runs once per writer ({@code --writers library,direct}, the default runs both, side by side):
+ * {@code library} sends the fast path's mutate through the OpenDaylight library as before, {@code direct} through
+ * the reconciler's direct channel ({@code Reconciler.directFastPath}, what {@code netctl egress run} uses).
  *
  * <pre>
  *   this namespace ("us"): br0 192.0.2.1, the OVN sandbox (NB on its loopback), this JVM
@@ -51,7 +54,8 @@ import org.HdrHistogram.Histogram;
  *     └── veth ── namespace -g2: FRR bfdd 192.0.2.12   (stays up)
  * </pre>
  *
- * Run through {@code scripts/egress/failover-to-commit [--quick] [--reps N] [--intervals 10,50,100,1000]}, which
+ * Run through {@code scripts/egress/failover-to-commit [--quick] [--reps N] [--intervals 10,50,100,1000]
+ * [--writers library,direct]}, which
  * creates the "us" namespace, runs this class in it and deletes it afterwards. Needs root, iproute2, frr and the OVN
  * sandbox ({@code scripts/ovn-sandbox build}).
  */
@@ -150,7 +154,8 @@ public final class FailoverToCommit {
     RawNbMonitor monitor = new RawNbMonitor(hp.group(1), Integer.parseInt(hp.group(2)), this::updates);
     reconciler = Reconciler.on(connector, new Reconciler.Options(5000, Duration.ofSeconds(30),
         Duration.ZERO).withScope(Ownership::isEgress), s -> {});
-    EgressEngine engine = new EgressEngine(new Writer(reconciler, t -> lastWriterTiming = t), InetAddress.getByName(US), List.of(),
+    EgressEngine engine = new EgressEngine(new Writer(reconciler, t -> lastWriterTiming = t),
+        InetAddress.getByName(US), List.of(),
         new EgressCore.Listener() {
           @Override
           public void bfd(String peer, BfdState from, BfdState to, String diag, long tsNs) {
