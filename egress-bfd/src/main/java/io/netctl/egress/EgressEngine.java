@@ -152,7 +152,7 @@ public final class EgressEngine implements AutoCloseable {
           BfdStateChange e;
           while ((e = speaker.pollEvent()) != null) {
             work = true;
-            core.onBfd(e.peer().getHostAddress(), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
+            core.onBfd(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
                 System.nanoTime());
           }
         }
@@ -179,6 +179,17 @@ public final class EgressEngine implements AutoCloseable {
         listener.error("egress engine: " + e);
       }
     }
+  }
+
+  /**
+   * The key of a BFD peer in {@link EgressCore}: the instance address as the validator canonicalized it. Java writes
+   * IPv6 addresses uncompressed ({@code fd00:0:0:0:0:0:0:11}), the spec and the nexthops use RFC 5952
+   * ({@code fd00::11}); without this, IPv6 instances never saw their state changes.
+   */
+  static String peerKey(InetAddress peer) {
+    String raw = peer.getHostAddress();
+    String c = io.netctl.anp.api.IpAddresses.canonicalAddress(raw);
+    return c == null ? raw : c;
   }
 
   /** Engine thread: start and stop sessions so that exactly {@code peers} run. */

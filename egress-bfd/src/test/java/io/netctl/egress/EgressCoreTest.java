@@ -175,6 +175,21 @@ class EgressCoreTest {
   }
 
   @Test
+  void bfdPeersAreKeyedByTheSpecsCanonicalAddress() throws Exception {
+    assertThat(EgressEngine.peerKey(java.net.InetAddress.getByName("fd00:0:0:0:0:0:0:11"))).isEqualTo("fd00::11");
+    assertThat(EgressEngine.peerKey(java.net.InetAddress.getByName("172.16.0.11"))).isEqualTo("172.16.0.11");
+    // an IPv6 instance's Up reaches it (the engine hands the core this key)
+    EgressGatewaySpec s = spec(true);
+    s.setInstances(new ArrayList<>(List.of(new EgressInstance("gw6", "n1", "FD00:0::11"))));
+    cluster();
+    core.upsertGateway(EgressGateway.of("prod", "egw", s), 0);
+    assertThat(sessions.get(sessions.size() - 1)).containsOnlyKeys("fd00::11");
+    core.onBfd(EgressEngine.peerKey(java.net.InetAddress.getByName("fd00::11")), BfdState.DOWN, BfdState.UP, "NONE",
+        10 * MS, 10 * MS);
+    assertThat(nb.state.routerPolicies().get("egw:" + GW + ":reroute:ip6").nexthops()).containsExactly("fd00::11");
+  }
+
+  @Test
   void flapDuringHoldDownRestartsItAndJitterWritesNothing() {
     cluster();
     core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
