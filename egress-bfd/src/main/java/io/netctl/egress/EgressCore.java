@@ -82,6 +82,12 @@ public final class EgressCore {
     default void status(String gateway, EgressGatewayStatus status) {}
 
     default void error(String message) {}
+
+    /**
+     * The stages of a fast-path write caused by a BFD state change, all {@link System#nanoTime()}: the change on the
+     * speaker's event loop, its dequeue on the engine thread, the writer called, the writer returned (committed).
+     */
+    default void fastPathTiming(long eventNs, long dequeuedNs, long writeStartNs, long writeEndNs) {}
   }
 
   private static final long RETRY_NS = 1_000_000_000L;
@@ -224,7 +230,34 @@ public final class EgressCore {
       p.recovering = p.everUp;
       p.everUp = true;
     }
-    sync(nowNs, new Cause(tsNs, to != BfdState.UP));
+    Cause cause = new Cause(tsNs, to != BfdState.UP, nowNs);
+    if (wasUp && to != BfdState.UP && committed != null) {
+      withdraw(peer, cause, nowNs);
+    }
+    sync(nowNs, cause);
+  }
+
+  /**
+   * A Down of an Up peer: removes its nexthop from every committed reroute policy at once, before anything is
+   * computed. This is exactly what {@link #sync} would write (a Down only makes the instance unusable, which only
+   * removes its address from the nexthops of the policies holding it), so the sync that follows finds nothing left
+   * to write; but the mutate goes out without first recomputing every gateway's rows (address sets of all selected
+   * pods), which grows with the cluster.
+   */
+  private void withdraw(String peer, Cause cause, long nowNs) {
+    List<Fast> fast = new ArrayList<>();
+    for (Map.Entry<String, List<NbRow>> e : committed.entrySet()) {
+      for (NbRow r : e.getValue()) {
+        if (r instanceof LogicalRouterPolicy p && p.nexthops().contains(peer)) {
+          SortedSet<String> hops = new TreeSet<>(p.nexthops());
+          hops.remove(peer);
+          fast.add(new Fast(e.getKey(), p.withNexthops(hops), Set.of(), Set.of(peer)));
+        }
+      }
+    }
+    if (!fast.isEmpty()) {
+      writeFast(fast, cause, nowNs);
+    }
   }
 
   /** Runs what is due at {@code nowNs}: hold-downs that ended, a retry after a failed write. */
@@ -232,7 +265,7 @@ public final class EgressCore {
     long d = nextDeadlineNs();
     if (d != Long.MAX_VALUE && nowNs >= d) {
       // a hold-down ended at d (or a retry is due): restore latency counts from then
-      sync(nowNs, new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false));
+      sync(nowNs, new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false, nowNs));
     }
   }
 
@@ -290,8 +323,11 @@ public final class EgressCore {
 
   // ---- the decision -----------------------------------------------------------------------------------------------
 
-  /** What triggered a sync: the BFD event time (or {@code MIN_VALUE} for a timer), and whether it was a Down. */
-  private record Cause(long tsNs, boolean down) {}
+  /**
+   * What triggered a sync: the BFD event time (or {@code MIN_VALUE} for a timer), whether it was a Down, and when the
+   * engine took it.
+   */
+  private record Cause(long tsNs, boolean down, long dequeuedNs) {}
 
   private long version;
 
@@ -363,54 +399,71 @@ public final class EgressCore {
   }
 
   private void write(Map<String, List<NbRow>> want, Cause cause, long nowNs) {
-    long t0 = System.nanoTime();
     List<Fast> fast = committed == null ? null : fastPath(committed, want);
+    if (fast != null) {
+      writeFast(fast, cause, nowNs);
+      return;
+    }
+    long t0 = System.nanoTime();
     try {
-      if (fast != null) {
-        List<NexthopChange> changes = new ArrayList<>();
-        Set<String> gws = new TreeSet<>();
-        boolean withdraw = false;
-        for (Fast f : fast) {
-          changes.add(new NexthopChange(f.policy, f.added, f.removed));
-          gws.add(f.gateway);
-          withdraw |= !f.removed.isEmpty();
+      List<NbRow> all = new ArrayList<>();
+      want.values().forEach(all::addAll);
+      Commit c = writer.reconcile(NbState.of(all));
+      long elapsed = System.nanoTime() - t0;
+      List<String> changed = new ArrayList<>();
+      for (String k : union(want.keySet(), committed == null ? Set.of() : committed.keySet())) {
+        if (committed == null || !Objects.equals(want.get(k), committed.get(k))) {
+          changed.add(k);
         }
-        Commit c = writer.mutateNexthops(changes);
-        long elapsed = System.nanoTime() - t0;
-        if (!c.ok()) {
-          throw new IllegalStateException(String.join("; ", c.errors()));
-        }
-        for (Fast f : fast) {
-          committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
-        }
-        for (String g : gws) {
-          String[] nsName = g.split("/", 2);
-          metrics.commit(nsName[0], nsName[1], true);
-        }
-        listener.commit(List.copyOf(gws), "fast", c, elapsed);
-        observeFailover(cause, withdraw);
-      } else {
-        List<NbRow> all = new ArrayList<>();
-        want.values().forEach(all::addAll);
-        Commit c = writer.reconcile(NbState.of(all));
-        long elapsed = System.nanoTime() - t0;
-        List<String> changed = new ArrayList<>();
-        for (String k : union(want.keySet(), committed == null ? Set.of() : committed.keySet())) {
-          if (committed == null || !Objects.equals(want.get(k), committed.get(k))) {
-            changed.add(k);
-          }
-        }
-        committed = new TreeMap<>(want);
-        for (String k : changed) {
-          String[] nsName = k.split("/", 2);
-          metrics.commit(nsName[0], nsName[1], false);
-        }
-        listener.commit(changed, "reconcile", c, elapsed);
-        if (!c.ok()) {
-          listener.error("reconcile: " + c.errors());
-        }
-        observeFailover(cause, cause != null && cause.down);
       }
+      committed = new TreeMap<>(want);
+      for (String k : changed) {
+        String[] nsName = k.split("/", 2);
+        metrics.commit(nsName[0], nsName[1], false);
+      }
+      listener.commit(changed, "reconcile", c, elapsed);
+      if (!c.ok()) {
+        listener.error("reconcile: " + c.errors());
+      }
+      observeFailover(cause, cause != null && cause.down);
+      retryAtNs = Long.MAX_VALUE;
+    } catch (Exception e) {
+      listener.error("NB write failed, retrying with a full reconcile in 1 s: " + e.getMessage());
+      committed = null;
+      retryAtNs = nowNs + RETRY_NS;
+    }
+  }
+
+  /** The fast path: one transaction of one nexthop mutate per policy. */
+  private void writeFast(List<Fast> fast, Cause cause, long nowNs) {
+    long t0 = System.nanoTime();
+    try {
+      List<NexthopChange> changes = new ArrayList<>();
+      Set<String> gws = new TreeSet<>();
+      boolean withdraw = false;
+      for (Fast f : fast) {
+        changes.add(new NexthopChange(f.policy, f.added, f.removed));
+        gws.add(f.gateway);
+        withdraw |= !f.removed.isEmpty();
+      }
+      Commit c = writer.mutateNexthops(changes);
+      long t1 = System.nanoTime();
+      long elapsed = t1 - t0;
+      if (!c.ok()) {
+        throw new IllegalStateException(String.join("; ", c.errors()));
+      }
+      for (Fast f : fast) {
+        committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
+      }
+      for (String g : gws) {
+        String[] nsName = g.split("/", 2);
+        metrics.commit(nsName[0], nsName[1], true);
+      }
+      listener.commit(List.copyOf(gws), "fast", c, elapsed);
+      if (cause != null && cause.tsNs != Long.MIN_VALUE) {
+        listener.fastPathTiming(cause.tsNs, cause.dequeuedNs, t0, t1);
+      }
+      observeFailover(cause, withdraw);
       retryAtNs = Long.MAX_VALUE;
     } catch (Exception e) {
       listener.error("NB write failed, retrying with a full reconcile in 1 s: " + e.getMessage());

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * The egress gateway engine: an {@link EgressCore} on a thread of its own ({@code netctl-egress}), fed by the BFD
  * speaker's state changes and by the caller's events.
  *
- * <p>The thread drains the speaker's event queue and handles each change at once: a Down that withdraws a nexthop is
- * one OVSDB {@code mutate}, written from this thread before it looks at anything else (the fast path). Every public
+ * <p>The thread drains the speaker's event queue and handles each change at once: the speaker unparks it right after
+ * queueing a change (no polling interval), and a Down that withdraws a nexthop is one OVSDB {@code mutate}, written
+ * from this thread before it computes anything else (the fast path). Every public
  * method may be called from any thread: it queues the work and returns (use {@link #flush()} to wait for it).
  *
  * <p>How a controller drives it: {@link #upsertGateway}/{@link #deleteGateway} from the EgressGateway informer,
@@ -34,7 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  * changed).
  */
 public final class EgressEngine implements AutoCloseable {
-  private static final long IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(500);
+  /**
+   * The longest idle park: a safety net only, since both sources of work wake the thread (tasks unpark it, the
+   * speaker unparks it after queueing a state change, {@link BfdSpeaker#wakeOnEvent}).
+   */
+  private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final EgressCore core;
   private final BfdSpeaker speaker;
@@ -61,6 +66,9 @@ public final class EgressEngine implements AutoCloseable {
         System::currentTimeMillis);
     this.thread = new Thread(this::loop, "netctl-egress");
     this.thread.setDaemon(true);
+    if (speaker != null) {
+      speaker.wakeOnEvent(thread);
+    }
     this.thread.start();
   }
 
@@ -144,7 +152,7 @@ public final class EgressEngine implements AutoCloseable {
           BfdStateChange e;
           while ((e = speaker.pollEvent()) != null) {
             work = true;
-            core.onBfd(e.peer().getHostAddress(), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
+            core.onBfd(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
                 System.nanoTime());
           }
         }
@@ -163,15 +171,25 @@ public final class EgressEngine implements AutoCloseable {
         if (!work) {
           long next = core.nextDeadlineNs();
           long park = next == Long.MAX_VALUE ? IDLE_PARK_NS : Math.max(0, Math.min(IDLE_PARK_NS, next - now));
-          if (speaker == null && next == Long.MAX_VALUE) {
-            park = TimeUnit.MILLISECONDS.toNanos(50); // nothing can happen without a task, which unparks us
+          if (park > 0) {
+            LockSupport.parkNanos(park); // a BFD state change or a task unparks it at once
           }
-          LockSupport.parkNanos(park);
         }
       } catch (RuntimeException e) {
         listener.error("egress engine: " + e);
       }
     }
+  }
+
+  /**
+   * The key of a BFD peer in {@link EgressCore}: the instance address as the validator canonicalized it. Java writes
+   * IPv6 addresses uncompressed ({@code fd00:0:0:0:0:0:0:11}), the spec and the nexthops use RFC 5952
+   * ({@code fd00::11}); without this, IPv6 instances never saw their state changes.
+   */
+  static String peerKey(InetAddress peer) {
+    String raw = peer.getHostAddress();
+    String c = io.netctl.anp.api.IpAddresses.canonicalAddress(raw);
+    return c == null ? raw : c;
   }
 
   /** Engine thread: start and stop sessions so that exactly {@code peers} run. */
