@@ -12,8 +12,10 @@ import io.netctl.ovn.nb.NbRow;
 import io.netctl.ovn.nb.NbState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -215,43 +217,71 @@ public final class EgressCore {
   }
 
   /** A BFD state change of the session to {@code peer} (an instance's address). */
+  public record BfdEvent(String peer, BfdState from, BfdState to, String diag, long tsNs) {}
+
+  /** A BFD state change of the session to {@code peer} (an instance's address). */
   public void onBfd(String peer, BfdState from, BfdState to, String diag, long tsNs, long nowNs) {
-    Peer p = peers.get(peer);
-    listener.bfd(peer, from, to, diag, tsNs);
-    if (p == null) {
-      return; // a session being removed
+    onBfd(List.of(new BfdEvent(peer, from, to, diag, tsNs)), nowNs);
+  }
+
+  /**
+   * The BFD state changes that were queued together, taken as one: every peer's state is updated first, then the
+   * nexthops of all peers that left Up are withdrawn in one transaction, then one sync. A burst of flaps (a starved
+   * machine at 10 ms timers) thus costs one NB commit, not one per event, so the commits cannot fall behind the
+   * events.
+   */
+  public void onBfd(List<BfdEvent> events, long nowNs) {
+    Set<String> left = new LinkedHashSet<>();
+    Cause cause = null;
+    for (BfdEvent e : events) {
+      Peer p = peers.get(e.peer());
+      listener.bfd(e.peer(), e.from(), e.to(), e.diag(), e.tsNs());
+      if (p == null) {
+        continue; // a session being removed
+      }
+      boolean wasUp = p.state == BfdState.UP;
+      p.state = e.to();
+      p.known = true;
+      p.sinceMillis = wallMillis.getAsLong();
+      if (e.to() == BfdState.UP && !wasUp) {
+        p.upSinceNs = e.tsNs();
+        p.recovering = p.everUp;
+        p.everUp = true;
+      }
+      boolean down = e.to() != BfdState.UP;
+      if (wasUp && down) {
+        left.add(e.peer()); // a later Up in the same batch is in hold-down: the withdraw stands
+      }
+      if (cause == null || (down && !cause.down())) {
+        cause = new Cause(e.tsNs(), down, nowNs); // the first Down, else the first event, times the commit
+      }
     }
-    boolean wasUp = p.state == BfdState.UP;
-    p.state = to;
-    p.known = true;
-    p.sinceMillis = wallMillis.getAsLong();
-    if (to == BfdState.UP && !wasUp) {
-      p.upSinceNs = tsNs;
-      p.recovering = p.everUp;
-      p.everUp = true;
+    if (cause == null) {
+      return;
     }
-    Cause cause = new Cause(tsNs, to != BfdState.UP, nowNs);
-    if (wasUp && to != BfdState.UP && committed != null) {
-      withdraw(peer, cause, nowNs);
+    if (!left.isEmpty() && committed != null) {
+      withdraw(left, cause, nowNs);
     }
     sync(nowNs, cause);
   }
 
   /**
-   * A Down of an Up peer: removes its nexthop from every committed reroute policy at once, before anything is
-   * computed. This is exactly what {@link #sync} would write (a Down only makes the instance unusable, which only
-   * removes its address from the nexthops of the policies holding it), so the sync that follows finds nothing left
-   * to write; but the mutate goes out without first recomputing every gateway's rows (address sets of all selected
-   * pods), which grows with the cluster.
+   * Downs of Up peers: removes their nexthops from every committed reroute policy at once, before anything is
+   * computed, in one transaction. This is exactly what {@link #sync} would write (a Down only makes the instance
+   * unusable, which only removes its address from the nexthops of the policies holding it), so the sync that follows
+   * finds nothing left to write; but the mutate goes out without first recomputing every gateway's rows (address sets
+   * of all selected pods), which grows with the cluster.
    */
-  private void withdraw(String peer, Cause cause, long nowNs) {
+  private void withdraw(Set<String> gone, Cause cause, long nowNs) {
     List<Fast> fast = new ArrayList<>();
     for (Map.Entry<String, List<NbRow>> e : committed.entrySet()) {
       for (NbRow r : e.getValue()) {
-        if (r instanceof LogicalRouterPolicy p && p.nexthops().contains(peer)) {
+        if (r instanceof LogicalRouterPolicy p && !Collections.disjoint(p.nexthops(), gone)) {
           SortedSet<String> hops = new TreeSet<>(p.nexthops());
-          hops.remove(peer);
-          fast.add(new Fast(e.getKey(), p.withNexthops(hops), Set.of(), Set.of(peer)));
+          Set<String> removed = new TreeSet<>(p.nexthops());
+          hops.removeAll(gone);
+          removed.retainAll(gone);
+          fast.add(new Fast(e.getKey(), p.withNexthops(hops), Set.of(), removed));
         }
       }
     }

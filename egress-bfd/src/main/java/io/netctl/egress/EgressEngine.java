@@ -12,6 +12,7 @@ import io.netctl.egress.api.EgressGatewayStatus;
 import io.netctl.ovn.nb.NbState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,10 +151,17 @@ public final class EgressEngine implements AutoCloseable {
         boolean work = false;
         if (speaker != null) {
           BfdStateChange e;
+          List<EgressCore.BfdEvent> batch = null;
           while ((e = speaker.pollEvent()) != null) {
+            if (batch == null) {
+              batch = new ArrayList<>(4);
+            }
+            batch.add(new EgressCore.BfdEvent(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(),
+                e.timestampNs()));
+          }
+          if (batch != null) {
             work = true;
-            core.onBfd(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
-                System.nanoTime());
+            core.onBfd(batch, System.nanoTime()); // everything queued so far: one commit, however many flaps
           }
         }
         Runnable r;

@@ -145,6 +145,28 @@ class EgressCoreTest {
   }
 
   @Test
+  void aBurstOfFlapsQueuedTogetherIsOneTransaction() {
+    cluster();
+    core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
+    for (String ip : List.of("172.16.0.11", "172.16.0.12", "172.16.0.13")) {
+      core.onBfd(ip, BfdState.DOWN, BfdState.UP, "NONE", 10 * MS, 10 * MS);
+    }
+    nb.calls.clear();
+    paths.clear();
+
+    // what a starved machine delivers at once: two sessions down, one of them flapping back Up
+    core.onBfd(List.of(
+        new EgressCore.BfdEvent("172.16.0.11", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 100 * MS),
+        new EgressCore.BfdEvent("172.16.0.13", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 101 * MS),
+        new EgressCore.BfdEvent("172.16.0.11", BfdState.DOWN, BfdState.UP, "NONE", 102 * MS)), 103 * MS);
+    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.11, 172.16.0.13]", "txn 1");
+    assertThat(paths).containsExactly("fast");
+    assertThat(reroute().nexthops()).containsExactly("172.16.0.12"); // .11 is Up again but held down
+    assertThat(statuses.get(GW).getInstances().get(0).getBfdState()).isEqualTo("HoldDown");
+    assertThat(core.nextDeadlineNs()).isEqualTo(302 * MS);
+  }
+
+  @Test
   void aDownOfAnAddressTwoGatewaysShareIsOneTransactionForBoth() {
     cluster();
     core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
