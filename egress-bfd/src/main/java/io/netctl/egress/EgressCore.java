@@ -12,8 +12,10 @@ import io.netctl.ovn.nb.NbRow;
 import io.netctl.ovn.nb.NbState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +84,12 @@ public final class EgressCore {
     default void status(String gateway, EgressGatewayStatus status) {}
 
     default void error(String message) {}
+
+    /**
+     * The stages of a fast-path write caused by a BFD state change, all {@link System#nanoTime()}: the change on the
+     * speaker's event loop, its dequeue on the engine thread, the writer called, the writer returned (committed).
+     */
+    default void fastPathTiming(long eventNs, long dequeuedNs, long writeStartNs, long writeEndNs) {}
   }
 
   private static final long RETRY_NS = 1_000_000_000L;
@@ -210,22 +218,77 @@ public final class EgressCore {
   }
 
   /** A BFD state change of the session to {@code peer} (an instance's address). */
+  public record BfdEvent(String peer, BfdState from, BfdState to, String diag, long tsNs) {}
+
+  /** A BFD state change of the session to {@code peer} (an instance's address). */
   public void onBfd(String peer, BfdState from, BfdState to, String diag, long tsNs, long nowNs) {
-    Peer p = peers.get(peer);
-    listener.bfd(peer, from, to, diag, tsNs);
-    if (p == null) {
-      return; // a session being removed
+    onBfd(List.of(new BfdEvent(peer, from, to, diag, tsNs)), nowNs);
+  }
+
+  /**
+   * The BFD state changes that were queued together, taken as one: every peer's state is updated first, then the
+   * nexthops of all peers that left Up are withdrawn in one transaction, then one sync. A burst of flaps (a starved
+   * machine at 10 ms timers) thus costs one NB commit, not one per event, so the commits cannot fall behind the
+   * events.
+   */
+  public void onBfd(List<BfdEvent> events, long nowNs) {
+    Set<String> left = new LinkedHashSet<>();
+    Cause cause = null;
+    for (BfdEvent e : events) {
+      Peer p = peers.get(e.peer());
+      listener.bfd(e.peer(), e.from(), e.to(), e.diag(), e.tsNs());
+      if (p == null) {
+        continue; // a session being removed
+      }
+      boolean wasUp = p.state == BfdState.UP;
+      p.state = e.to();
+      p.known = true;
+      p.sinceMillis = wallMillis.getAsLong();
+      if (e.to() == BfdState.UP && !wasUp) {
+        p.upSinceNs = e.tsNs();
+        p.recovering = p.everUp;
+        p.everUp = true;
+      }
+      boolean down = e.to() != BfdState.UP;
+      if (wasUp && down) {
+        left.add(e.peer()); // a later Up in the same batch is in hold-down: the withdraw stands
+      }
+      if (cause == null || (down && !cause.down())) {
+        cause = new Cause(e.tsNs(), down, nowNs); // the first Down, else the first event, times the commit
+      }
     }
-    boolean wasUp = p.state == BfdState.UP;
-    p.state = to;
-    p.known = true;
-    p.sinceMillis = wallMillis.getAsLong();
-    if (to == BfdState.UP && !wasUp) {
-      p.upSinceNs = tsNs;
-      p.recovering = p.everUp;
-      p.everUp = true;
+    if (cause == null) {
+      return;
     }
-    sync(nowNs, new Cause(tsNs, to != BfdState.UP));
+    if (!left.isEmpty() && committed != null) {
+      withdraw(left, cause, nowNs);
+    }
+    sync(nowNs, cause);
+  }
+
+  /**
+   * Downs of Up peers: removes their nexthops from every committed reroute policy at once, before anything is
+   * computed, in one transaction. This is exactly what {@link #sync} would write (a Down only makes the instance
+   * unusable, which only removes its address from the nexthops of the policies holding it), so the sync that follows
+   * finds nothing left to write; but the mutate goes out without first recomputing every gateway's rows (address sets
+   * of all selected pods), which grows with the cluster.
+   */
+  private void withdraw(Set<String> gone, Cause cause, long nowNs) {
+    List<Fast> fast = new ArrayList<>();
+    for (Map.Entry<String, List<NbRow>> e : committed.entrySet()) {
+      for (NbRow r : e.getValue()) {
+        if (r instanceof LogicalRouterPolicy p && !Collections.disjoint(p.nexthops(), gone)) {
+          SortedSet<String> hops = new TreeSet<>(p.nexthops());
+          Set<String> removed = new TreeSet<>(p.nexthops());
+          hops.removeAll(gone);
+          removed.retainAll(gone);
+          fast.add(new Fast(e.getKey(), p.withNexthops(hops), Set.of(), removed));
+        }
+      }
+    }
+    if (!fast.isEmpty()) {
+      writeFast(fast, cause, nowNs);
+    }
   }
 
   /**
@@ -259,7 +322,7 @@ public final class EgressCore {
     if (d != Long.MAX_VALUE && nowNs >= d) {
       // a hold-down ended at d (or a retry is due): restore latency counts from then; the end of the start-up hold
       // is no failover
-      sync(nowNs, d == holdUntilNs ? null : new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false));
+      sync(nowNs, d == holdUntilNs ? null : new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false, nowNs));
     }
   }
 
@@ -320,8 +383,11 @@ public final class EgressCore {
 
   // ---- the decision -----------------------------------------------------------------------------------------------
 
-  /** What triggered a sync: the BFD event time (or {@code MIN_VALUE} for a timer), and whether it was a Down. */
-  private record Cause(long tsNs, boolean down) {}
+  /**
+   * What triggered a sync: the BFD event time (or {@code MIN_VALUE} for a timer), whether it was a Down, and when the
+   * engine took it.
+   */
+  private record Cause(long tsNs, boolean down, long dequeuedNs) {}
 
   private long version;
 
@@ -396,54 +462,71 @@ public final class EgressCore {
   }
 
   private void write(Map<String, List<NbRow>> want, Cause cause, long nowNs) {
-    long t0 = System.nanoTime();
     List<Fast> fast = committed == null ? null : fastPath(committed, want);
+    if (fast != null) {
+      writeFast(fast, cause, nowNs);
+      return;
+    }
+    long t0 = System.nanoTime();
     try {
-      if (fast != null) {
-        List<NexthopChange> changes = new ArrayList<>();
-        Set<String> gws = new TreeSet<>();
-        boolean withdraw = false;
-        for (Fast f : fast) {
-          changes.add(new NexthopChange(f.policy, f.added, f.removed));
-          gws.add(f.gateway);
-          withdraw |= !f.removed.isEmpty();
+      List<NbRow> all = new ArrayList<>();
+      want.values().forEach(all::addAll);
+      Commit c = writer.reconcile(NbState.of(all));
+      long elapsed = System.nanoTime() - t0;
+      List<String> changed = new ArrayList<>();
+      for (String k : union(want.keySet(), committed == null ? Set.of() : committed.keySet())) {
+        if (committed == null || !Objects.equals(want.get(k), committed.get(k))) {
+          changed.add(k);
         }
-        Commit c = writer.mutateNexthops(changes);
-        long elapsed = System.nanoTime() - t0;
-        if (!c.ok()) {
-          throw new IllegalStateException(String.join("; ", c.errors()));
-        }
-        for (Fast f : fast) {
-          committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
-        }
-        for (String g : gws) {
-          String[] nsName = g.split("/", 2);
-          metrics.commit(nsName[0], nsName[1], true);
-        }
-        listener.commit(List.copyOf(gws), "fast", c, elapsed);
-        observeFailover(cause, withdraw);
-      } else {
-        List<NbRow> all = new ArrayList<>();
-        want.values().forEach(all::addAll);
-        Commit c = writer.reconcile(NbState.of(all));
-        long elapsed = System.nanoTime() - t0;
-        List<String> changed = new ArrayList<>();
-        for (String k : union(want.keySet(), committed == null ? Set.of() : committed.keySet())) {
-          if (committed == null || !Objects.equals(want.get(k), committed.get(k))) {
-            changed.add(k);
-          }
-        }
-        committed = new TreeMap<>(want);
-        for (String k : changed) {
-          String[] nsName = k.split("/", 2);
-          metrics.commit(nsName[0], nsName[1], false);
-        }
-        listener.commit(changed, "reconcile", c, elapsed);
-        if (!c.ok()) {
-          listener.error("reconcile: " + c.errors());
-        }
-        observeFailover(cause, cause != null && cause.down);
       }
+      committed = new TreeMap<>(want);
+      for (String k : changed) {
+        String[] nsName = k.split("/", 2);
+        metrics.commit(nsName[0], nsName[1], false);
+      }
+      listener.commit(changed, "reconcile", c, elapsed);
+      if (!c.ok()) {
+        listener.error("reconcile: " + c.errors());
+      }
+      observeFailover(cause, cause != null && cause.down);
+      retryAtNs = Long.MAX_VALUE;
+    } catch (Exception e) {
+      listener.error("NB write failed, retrying with a full reconcile in 1 s: " + e.getMessage());
+      committed = null;
+      retryAtNs = nowNs + RETRY_NS;
+    }
+  }
+
+  /** The fast path: one transaction of one nexthop mutate per policy. */
+  private void writeFast(List<Fast> fast, Cause cause, long nowNs) {
+    long t0 = System.nanoTime();
+    try {
+      List<NexthopChange> changes = new ArrayList<>();
+      Set<String> gws = new TreeSet<>();
+      boolean withdraw = false;
+      for (Fast f : fast) {
+        changes.add(new NexthopChange(f.policy, f.added, f.removed));
+        gws.add(f.gateway);
+        withdraw |= !f.removed.isEmpty();
+      }
+      Commit c = writer.mutateNexthops(changes);
+      long t1 = System.nanoTime();
+      long elapsed = t1 - t0;
+      if (!c.ok()) {
+        throw new IllegalStateException(String.join("; ", c.errors()));
+      }
+      for (Fast f : fast) {
+        committed.put(f.gateway, replace(committed.get(f.gateway), f.policy));
+      }
+      for (String g : gws) {
+        String[] nsName = g.split("/", 2);
+        metrics.commit(nsName[0], nsName[1], true);
+      }
+      listener.commit(List.copyOf(gws), "fast", c, elapsed);
+      if (cause != null && cause.tsNs != Long.MIN_VALUE) {
+        listener.fastPathTiming(cause.tsNs, cause.dequeuedNs, t0, t1);
+      }
+      observeFailover(cause, withdraw);
       retryAtNs = Long.MAX_VALUE;
     } catch (Exception e) {
       listener.error("NB write failed, retrying with a full reconcile in 1 s: " + e.getMessage());

@@ -12,6 +12,7 @@ import io.netctl.egress.api.EgressGatewayStatus;
 import io.netctl.ovn.nb.NbState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * The egress gateway engine: an {@link EgressCore} on a thread of its own ({@code netctl-egress}), fed by the BFD
  * speaker's state changes and by the caller's events.
  *
- * <p>The thread drains the speaker's event queue and handles each change at once: a Down that withdraws a nexthop is
- * one OVSDB {@code mutate}, written from this thread before it looks at anything else (the fast path). Every public
+ * <p>The thread drains the speaker's event queue and handles each change at once: the speaker unparks it right after
+ * queueing a change (no polling interval), and a Down that withdraws a nexthop is one OVSDB {@code mutate}, written
+ * from this thread before it computes anything else (the fast path). Every public
  * method may be called from any thread: it queues the work and returns (use {@link #flush()} to wait for it).
  *
  * <p>How a controller drives it: {@link #upsertGateway}/{@link #deleteGateway} from the EgressGateway informer,
@@ -34,7 +36,11 @@ import java.util.concurrent.locks.LockSupport;
  * changed).
  */
 public final class EgressEngine implements AutoCloseable {
-  private static final long IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(500);
+  /**
+   * The longest idle park: a safety net only, since both sources of work wake the thread (tasks unpark it, the
+   * speaker unparks it after queueing a state change, {@link BfdSpeaker#wakeOnEvent}).
+   */
+  private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final EgressCore core;
   private final BfdSpeaker speaker;
@@ -78,6 +84,9 @@ public final class EgressEngine implements AutoCloseable {
         System::currentTimeMillis);
     this.thread = new Thread(this::loop, "netctl-egress");
     this.thread.setDaemon(true);
+    if (speaker != null) {
+      speaker.wakeOnEvent(thread);
+    }
     this.thread.start();
   }
 
@@ -151,8 +160,8 @@ public final class EgressEngine implements AutoCloseable {
 
   /**
    * Also hands every BFD state change the engine takes from its speaker (the speaker's event queue has one consumer:
-   * this engine) to {@code tap}, on the engine thread, before acting on it: the controller's API publishes them to
-   * its watchers. Must not block.
+   * this engine) to {@code tap}, on the engine thread, right after acting on it (the failover's commit goes first):
+   * the controller's API publishes them to its watchers. Must not block.
    */
   public void onBfdEvent(java.util.function.Consumer<BfdStateChange> tap) {
     this.bfdTap = tap == null ? e -> {} : tap;
@@ -184,15 +193,27 @@ public final class EgressEngine implements AutoCloseable {
         boolean work = false;
         if (speaker != null) {
           BfdStateChange e;
+          List<EgressCore.BfdEvent> batch = null;
+          List<BfdStateChange> raw = null;
           while ((e = speaker.pollEvent()) != null) {
-            work = true;
-            try {
-              bfdTap.accept(e);
-            } catch (RuntimeException ex) {
-              listener.error("BFD event listener: " + ex);
+            if (batch == null) {
+              batch = new ArrayList<>(4);
+              raw = new ArrayList<>(4);
             }
-            core.onBfd(e.peer().getHostAddress(), e.from(), e.to(), e.diagnostic().toString(), e.timestampNs(),
-                System.nanoTime());
+            batch.add(new EgressCore.BfdEvent(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(),
+                e.timestampNs()));
+            raw.add(e);
+          }
+          if (batch != null) {
+            work = true;
+            core.onBfd(batch, System.nanoTime()); // everything queued so far: one commit, however many flaps
+            for (BfdStateChange x : raw) { // the failover first, then the API's watchers
+              try {
+                bfdTap.accept(x);
+              } catch (RuntimeException ex) {
+                listener.error("BFD event listener: " + ex);
+              }
+            }
           }
         }
         Runnable r;
@@ -215,15 +236,25 @@ public final class EgressEngine implements AutoCloseable {
         if (!work) {
           long next = core.nextDeadlineNs();
           long park = next == Long.MAX_VALUE ? IDLE_PARK_NS : Math.max(0, Math.min(IDLE_PARK_NS, next - now));
-          if (speaker == null && next == Long.MAX_VALUE) {
-            park = TimeUnit.MILLISECONDS.toNanos(50); // nothing can happen without a task, which unparks us
+          if (park > 0) {
+            LockSupport.parkNanos(park); // a BFD state change or a task unparks it at once
           }
-          LockSupport.parkNanos(park);
         }
       } catch (RuntimeException e) {
         listener.error("egress engine: " + e);
       }
     }
+  }
+
+  /**
+   * The key of a BFD peer in {@link EgressCore}: the instance address as the validator canonicalized it. Java writes
+   * IPv6 addresses uncompressed ({@code fd00:0:0:0:0:0:0:11}), the spec and the nexthops use RFC 5952
+   * ({@code fd00::11}); without this, IPv6 instances never saw their state changes.
+   */
+  static String peerKey(InetAddress peer) {
+    String raw = peer.getHostAddress();
+    String c = io.netctl.anp.api.IpAddresses.canonicalAddress(raw);
+    return c == null ? raw : c;
   }
 
   /** Engine thread: start and stop sessions so that exactly {@code peers} run. */

@@ -34,6 +34,7 @@ class EgressCoreTest {
   final List<String> paths = new ArrayList<>();
   final Map<String, EgressGatewayStatus> statuses = new TreeMap<>();
   final List<Map<String, EgressConfig.Bfd>> sessions = new ArrayList<>();
+  final List<long[]> timings = new ArrayList<>();
   long wall = 1_700_000_000_000L;
   EgressCore core = new EgressCore(nb, sessions::add, new EgressCore.Listener() {
     @Override
@@ -49,6 +50,11 @@ class EgressCoreTest {
     @Override
     public void error(String message) {
       errors.add(message);
+    }
+
+    @Override
+    public void fastPathTiming(long eventNs, long dequeuedNs, long writeStartNs, long writeEndNs) {
+      timings.add(new long[] {eventNs, dequeuedNs, writeStartNs, writeEndNs});
     }
   }, EgressMetrics.unregistered(), List.of("10.0.0.0/16", "10.96.0.0/12"), () -> wall);
 
@@ -183,6 +189,73 @@ class EgressCoreTest {
     assertThat(reroute().nexthops()).hasSize(3);
     assertThat(statuses.get(GW).getPhase()).isEqualTo("Ready");
     assertThat(paths).containsExactly("fast", "fast");
+  }
+
+  @Test
+  void aBurstOfFlapsQueuedTogetherIsOneTransaction() {
+    cluster();
+    core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
+    for (String ip : List.of("172.16.0.11", "172.16.0.12", "172.16.0.13")) {
+      core.onBfd(ip, BfdState.DOWN, BfdState.UP, "NONE", 10 * MS, 10 * MS);
+    }
+    nb.calls.clear();
+    paths.clear();
+
+    // what a starved machine delivers at once: two sessions down, one of them flapping back Up
+    core.onBfd(List.of(
+        new EgressCore.BfdEvent("172.16.0.11", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 100 * MS),
+        new EgressCore.BfdEvent("172.16.0.13", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 101 * MS),
+        new EgressCore.BfdEvent("172.16.0.11", BfdState.DOWN, BfdState.UP, "NONE", 102 * MS)), 103 * MS);
+    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.11, 172.16.0.13]", "txn 1");
+    assertThat(paths).containsExactly("fast");
+    assertThat(reroute().nexthops()).containsExactly("172.16.0.12"); // .11 is Up again but held down
+    assertThat(statuses.get(GW).getInstances().get(0).getBfdState()).isEqualTo("HoldDown");
+    assertThat(core.nextDeadlineNs()).isEqualTo(302 * MS);
+  }
+
+  @Test
+  void aDownOfAnAddressTwoGatewaysShareIsOneTransactionForBoth() {
+    cluster();
+    core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);
+    EgressGatewaySpec other = spec(true);
+    other.setInstances(new ArrayList<>(List.of(new EgressInstance("x2", "n2", "172.16.0.12"),
+        new EgressInstance("x4", "n4", "172.16.0.14"))));
+    core.upsertGateway(EgressGateway.of("prod", "egw2", other), 0);
+    for (String ip : List.of("172.16.0.11", "172.16.0.12", "172.16.0.13", "172.16.0.14")) {
+      core.onBfd(ip, BfdState.DOWN, BfdState.UP, "NONE", 10 * MS, 10 * MS);
+    }
+    nb.calls.clear();
+    paths.clear();
+    timings.clear();
+
+    core.onBfd("172.16.0.12", BfdState.UP, BfdState.DOWN, "CONTROL_DETECTION_TIME_EXPIRED", 100 * MS, 103 * MS);
+    assertThat(nb.calls).containsExactly("mutate egw:" + GW + ":reroute:ip4 +[] -[172.16.0.12]",
+        "mutate egw:prod/egw2:reroute:ip4 +[] -[172.16.0.12]", "txn 2");
+    assertThat(paths).containsExactly("fast"); // the sync after the withdrawal found nothing left to write
+    assertThat(nb.state.routerPolicies().get("egw:prod/egw2:reroute:ip4").nexthops()).containsExactly("172.16.0.14");
+    assertThat(timings).singleElement().satisfies(t -> {
+      assertThat(t[0]).isEqualTo(100 * MS); // the BFD event's time
+      assertThat(t[1]).isEqualTo(103 * MS); // when the engine took it
+      assertThat(t[2]).isLessThanOrEqualTo(t[3]);
+    });
+    // a Down of a peer that is not a nexthop (never Up) writes nothing
+    core.onBfd("172.16.0.12", BfdState.DOWN, BfdState.DOWN, "NONE", 200 * MS, 200 * MS);
+    assertThat(nb.calls).hasSize(3);
+  }
+
+  @Test
+  void bfdPeersAreKeyedByTheSpecsCanonicalAddress() throws Exception {
+    assertThat(EgressEngine.peerKey(java.net.InetAddress.getByName("fd00:0:0:0:0:0:0:11"))).isEqualTo("fd00::11");
+    assertThat(EgressEngine.peerKey(java.net.InetAddress.getByName("172.16.0.11"))).isEqualTo("172.16.0.11");
+    // an IPv6 instance's Up reaches it (the engine hands the core this key)
+    EgressGatewaySpec s = spec(true);
+    s.setInstances(new ArrayList<>(List.of(new EgressInstance("gw6", "n1", "FD00:0::11"))));
+    cluster();
+    core.upsertGateway(EgressGateway.of("prod", "egw", s), 0);
+    assertThat(sessions.get(sessions.size() - 1)).containsOnlyKeys("fd00::11");
+    core.onBfd(EgressEngine.peerKey(java.net.InetAddress.getByName("fd00::11")), BfdState.DOWN, BfdState.UP, "NONE",
+        10 * MS, 10 * MS);
+    assertThat(nb.state.routerPolicies().get("egw:" + GW + ":reroute:ip6").nexthops()).containsExactly("fd00::11");
   }
 
   @Test

@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
 final class BfdRunner implements AutoCloseable {
   static final DateTimeFormatter RFC3339_MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** A safety net: each speaker unparks the consumer as soon as it queues a change (BfdSpeaker.wakeOnEvent). */
+  private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -172,6 +173,7 @@ final class BfdRunner implements AutoCloseable {
     if (!speaker.isEpoll()) {
       err.println("netctl bfd: epoll unavailable, using NIO: packets leave with TTL 64 and TTLs are not checked");
     }
+    speaker.wakeOnEvent(consumer);
     speakers.put(s.speakerKey(), speaker);
     return speaker;
   }

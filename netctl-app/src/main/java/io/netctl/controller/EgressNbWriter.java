@@ -17,7 +17,7 @@ public final class EgressNbWriter implements EgressCore.NbWriter {
   private final Reconciler reconciler;
 
   public EgressNbWriter(Reconciler reconciler) {
-    this.reconciler = reconciler;
+    this.reconciler = reconciler.directFastPath(true); // failover mutates on a direct channel (docs/egress.md)
   }
 
   @Override

@@ -53,6 +53,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.jctools.queues.SpscArrayQueue;
@@ -115,6 +116,8 @@ public final class BfdSpeaker implements AutoCloseable {
     private final BfdControlPacket rx = new BfdControlPacket();
     private final long[] ttlDrops = new long[1];
     private volatile long droppedEvents;
+    /** Woken after each state change is queued, so that the consumer need not poll. */
+    private volatile Thread eventConsumer;
     private volatile boolean closed;
 
     /** Event-loop state of one session. */
@@ -138,6 +141,10 @@ public final class BfdSpeaker implements AutoCloseable {
         this.eventSink = change -> {
             if (!events.offer(change)) {
                 droppedEvents++; // single writer: the event loop
+            }
+            Thread consumer = eventConsumer;
+            if (consumer != null) {
+                LockSupport.unpark(consumer); // never blocks: at most a futex wake
             }
         };
         Channel single = null;
@@ -501,6 +508,18 @@ public final class BfdSpeaker implements AutoCloseable {
     /** Hands every queued state change to {@code consumer}; returns how many. Single consumer. */
     public int drainEvents(Consumer<BfdStateChange> consumer) {
         return events.drain(consumer::accept);
+    }
+
+    /**
+     * Names the one thread that consumes state changes: the event loop unparks it right after queueing each change,
+     * so the consumer can {@link LockSupport#park() park} until there is work instead of polling on an interval (a
+     * poll interval adds up to its length to every Down, e.g. the egress failover's). Null: nobody is woken.
+     */
+    public void wakeOnEvent(Thread consumer) {
+        this.eventConsumer = consumer;
+        if (consumer != null && !events.isEmpty()) {
+            LockSupport.unpark(consumer);
+        }
     }
 
     /** State changes lost because the queue was full. */

@@ -104,6 +104,37 @@ class BfdSpeakerIT {
     }
 
     @Test
+    void aConsumerParkedWithoutTimeoutIsWokenByEachStateChange() throws Exception {
+        pairUp(CONFIG);
+        List<BfdStateChange> got = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+        Thread consumer = new Thread(() -> {
+            parked.countDown();
+            while (got.isEmpty() && !Thread.currentThread().isInterrupted()) {
+                BfdStateChange e = a.pollEvent();
+                if (e == null) {
+                    java.util.concurrent.locks.LockSupport.park(); // no timeout: only the speaker's unpark wakes it
+                } else {
+                    got.add(e);
+                }
+            }
+        }, "test-consumer");
+        a.wakeOnEvent(consumer);
+        consumer.start();
+        parked.await();
+        long t0 = System.nanoTime();
+        b.abort();
+        b = null;
+        consumer.join(WAIT.toMillis());
+        consumer.interrupt();
+        assertThat(got).singleElement().satisfies(e -> {
+            assertThat(e.from()).isEqualTo(BfdState.UP);
+            assertThat(e.to()).isEqualTo(BfdState.DOWN);
+            assertThat(e.timestampNs()).isGreaterThan(t0);
+        });
+    }
+
+    @Test
     void aClosedPeerSaysAdminDownAndWeGoDownWithDiagnostic3() throws Exception {
         pairUp(CONFIG);
         b.close();

@@ -54,14 +54,17 @@ final class OdlSession implements OvsdbSession {
   private final String database;
   private final DatabaseSchema schema;
   private final long timeoutMillis;
+  private final TlsFiles tls;
+  private volatile DirectTransactChannel direct;
   private final Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Runnable> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean disconnected;
 
-  private OdlSession(OdlRuntime runtime, OvsdbClient client, Remote remote, String database, long timeoutMillis)
-      throws OvsdbException {
+  private OdlSession(OdlRuntime runtime, OvsdbClient client, Remote remote, TlsFiles tls, String database,
+      long timeoutMillis) throws OvsdbException {
     this.runtime = runtime;
+    this.tls = tls;
     this.client = client;
     this.remote = remote;
     this.database = database;
@@ -115,7 +118,7 @@ final class OdlSession implements OvsdbSession {
     if (c == null) {
       throw new OvsdbException(remote + ": cannot connect");
     }
-    return new OdlSession(rt, c, remote, database, timeoutMillis);
+    return new OdlSession(rt, c, remote, tls, database, timeoutMillis);
   }
 
   /** Reads {@code _Server.Database} for {@code db}: model, connected, leader. Null when the server has no _Server. */
@@ -415,6 +418,38 @@ final class OdlSession implements OvsdbSession {
   }
 
   @Override
+  public synchronized void openDirect() throws OvsdbException {
+    if (closed.get() || disconnected) {
+      throw new OvsdbException(remote + ": direct transact channel: not connected");
+    }
+    if (direct == null || !direct.isOpen()) {
+      direct = DirectTransactChannel.open(remote, tls, database, OdlRuntime.CONNECT_TIMEOUT_MILLIS);
+      if (closed.get()) {
+        direct.close();
+      }
+    }
+  }
+
+  @Override
+  public List<Object> transactDirect(List<Operation> ops) throws OvsdbException {
+    if (!DirectTransactChannel.supports(ops)) {
+      return transact(ops);
+    }
+    DirectTransactChannel d = direct;
+    if (d == null || !d.isOpen()) {
+      openDirect();
+      d = direct;
+    }
+    return d.transact(ops, timeoutMillis);
+  }
+
+  @Override
+  public long[] lastDirectTiming() {
+    DirectTransactChannel d = direct;
+    return d == null ? null : d.lastTiming();
+  }
+
+  @Override
   public List<RowUpdate> select(String table, Set<String> columns) throws OvsdbException {
     GenericTableSchema t = table(table);
     Select sel = new Select(t);
@@ -527,6 +562,10 @@ final class OdlSession implements OvsdbSession {
     }
     runtime.forget(client);
     disconnected = true;
+    DirectTransactChannel d = direct;
+    if (d != null) {
+      d.close();
+    }
     for (CompletableFuture<?> f : inFlight) {
       f.completeExceptionally(new OvsdbException("session closed"));
     }

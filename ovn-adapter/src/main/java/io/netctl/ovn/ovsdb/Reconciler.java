@@ -92,6 +92,8 @@ public final class Reconciler implements AutoCloseable {
   private Map<String, Set<String>> missingPorts = Map.of();
   private volatile boolean closed;
   private volatile int transactionsTotal;
+  private volatile boolean directFastPath;
+  private volatile long[] lastFastPathTiming;
 
   /**
    * @param connector opens a session ({@link OvsdbConnector#connect()}); throws {@link UncheckedOvsdbException}
@@ -409,7 +411,16 @@ public final class Reconciler implements AutoCloseable {
       }
       if (ops != null && !ops.isEmpty()) {
         try {
-          List<Object> results = session.transact(ops);
+          List<Object> results;
+          long[] t;
+          if (directFastPath) {
+            results = session.transactDirect(ops);
+            t = session.lastDirectTiming();
+          } else {
+            results = session.transact(ops);
+            t = null;
+          }
+          lastFastPathTiming = new long[] {t0, t == null ? 0 : t[1], t == null ? 0 : t[2], System.nanoTime()};
           cache.applyCommitted(ops, results);
           transactionsTotal++;
           ChangeCounts counts = new ChangeCounts();
@@ -426,6 +437,25 @@ public final class Reconciler implements AutoCloseable {
       }
     }
     return run(Planner.Scope.routerPolicies(ids), false);
+  }
+
+  /**
+   * Whether {@link #mutateNexthops} writes through the session's direct channel
+   * ({@link OvsdbSession#transactDirect}: a second connection to the same server, opened with each session, on which
+   * the calling thread writes the request itself) instead of the OVSDB library. Off by default (it costs a
+   * connection); the egress writer turns it on.
+   */
+  public Reconciler directFastPath(boolean on) {
+    directFastPath = on;
+    return this;
+  }
+
+  /**
+   * {@link System#nanoTime()} stamps of the last fast-path transaction: {@code [called, request written (0 if not
+   * known), reply read (0 if not known), returned]}; null before the first.
+   */
+  public long[] lastFastPathTiming() {
+    return lastFastPathTiming;
   }
 
   /** Transactions committed since this reconciler was created. */
@@ -456,6 +486,13 @@ public final class Reconciler implements AutoCloseable {
       NbCache c = NbCache.load(s, options.scope());
       c.onPortAdded(this::portAdded);
       s.onDisconnect(this::disconnected);
+      if (directFastPath) {
+        try {
+          s.openDirect();
+        } catch (OvsdbException e) {
+          log.accept("OVSDB: " + e.getMessage() + " (the fast path opens it again when needed)");
+        }
+      }
       session = s;
       cache = c;
       fresh = true;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,44 @@ class OvsdbSessionIT {
   }
 
   @Test
+  void directTransactCommitsMutatesAndReportsRejections() throws Exception {
+    try (OvsdbSession s = connector(sandbox.nbRemote(), null).connect()) {
+      List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+      s.monitor(Map.of(NbCache.ADDRESS_SET, Set.of("name", "addresses")), ups -> ups.forEach(u -> {
+        if (u.row() != null && "it_direct".equals(u.row().get("name"))) {
+          seen.add(u.row());
+        }
+      }));
+      Uuid row = (Uuid) s.transact(List.of(new Operation.Insert(NbCache.ADDRESS_SET, new NamedUuid("a"),
+          Map.of("name", "it_direct", "addresses", Set.of("10.1.1.1"))))).get(0);
+      s.openDirect();
+      List<Object> res = s.transactDirect(List.of(new Operation.Mutate(NbCache.ADDRESS_SET, row, "addresses",
+          Operation.Mutator.INSERT, Set.of("10.1.1.2", "10.1.1.3"))));
+      assertThat(res).containsExactly(1L);
+      long[] t = s.lastDirectTiming();
+      assertThat(t[0]).isLessThanOrEqualTo(t[1]);
+      assertThat(t[1]).isLessThanOrEqualTo(t[2]);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty()
+          && seen.get(seen.size() - 1).get("addresses").equals(Set.of("10.1.1.1", "10.1.1.2", "10.1.1.3")));
+      s.transactDirect(List.of(new Operation.Mutate(NbCache.ADDRESS_SET, row, "addresses",
+          Operation.Mutator.DELETE, Set.of("10.1.1.1"))));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(
+          () -> seen.get(seen.size() - 1).get("addresses").equals(Set.of("10.1.1.2", "10.1.1.3")));
+      // a rejected transaction: the error names the operation, nothing is committed, the channel keeps working
+      assertThatThrownBy(() -> s.transactDirect(List.of(
+          new Operation.Mutate(NbCache.ADDRESS_SET, row, "addresses", Operation.Mutator.INSERT, Set.of("10.9.9.9")),
+          new Operation.Mutate(NbCache.ADDRESS_SET, row, "no_such_column", Operation.Mutator.INSERT, Set.of("x")))))
+          .isInstanceOf(TransactionFailedException.class);
+      assertThat(s.select(NbCache.ADDRESS_SET, Set.of("name", "addresses"))).filteredOn(
+          u -> "it_direct".equals(u.row().get("name"))).singleElement()
+          .satisfies(u -> assertThat(u.row().get("addresses")).isEqualTo(Set.of("10.1.1.2", "10.1.1.3")));
+      assertThat(s.transactDirect(List.of(new Operation.Mutate(NbCache.ADDRESS_SET, row, "addresses",
+          Operation.Mutator.DELETE, Set.of("10.1.1.2"))))).containsExactly(1L);
+      s.transact(List.of(new Operation.Delete(NbCache.ADDRESS_SET, row)));
+    }
+  }
+
+  @Test
   void aDeadRemoteIsSkipped() throws Exception {
     String remotes = "tcp:127.0.0.1:" + freePort() + "," + sandbox.nbRemote();
     try (OvsdbSession s = connector(remotes, null).connect()) {
@@ -127,7 +166,13 @@ class OvsdbSessionIT {
     try (OvsdbSession s = connector("ssl:127.0.0.1:" + port, tls).connect()) {
       assertThat(s.tables()).containsKey("ACL");
       s.monitor(NbCache.monitoredColumns(true), u -> {});
-      s.transact(List.of(new Operation.Insert(NbCache.ADDRESS_SET, new NamedUuid("a"), Map.of("name", "over_ssl"))));
+      Uuid row = (Uuid) s.transact(List.of(new Operation.Insert(NbCache.ADDRESS_SET, new NamedUuid("a"),
+          Map.of("name", "over_ssl")))).get(0);
+      // the direct channel speaks TLS too
+      assertThat(s.transactDirect(List.of(new Operation.Mutate(NbCache.ADDRESS_SET, row, "addresses",
+          Operation.Mutator.INSERT, Set.of("10.2.2.2"))))).containsExactly(1L);
+      assertThat(s.select(NbCache.ADDRESS_SET, Set.of("addresses"))).extracting(u -> u.row().get("addresses"))
+          .contains(Set.of("10.2.2.2"));
     }
     // the wrong CA is refused
     TlsFiles wrong = new TlsFiles(tls.privateKey(), tls.certificate(), pki.resolve("controllerca/cacert.pem"));

@@ -107,6 +107,55 @@ class ReconcilerIT {
     return b.build();
   }
 
+  static io.netctl.ovn.nb.LogicalRouterPolicy egressPolicy(String... hops) {
+    return io.netctl.ovn.nb.LogicalRouterPolicy.of("r_direct", 29100, "ip4.src == 10.0.0.5",
+        io.netctl.ovn.nb.LogicalRouterPolicy.Action.REROUTE, List.of(hops),
+        Ownership.ids(Ownership.EGRESS_GATEWAY, "prod/egw", "egw:prod/egw:reroute:ip4"));
+  }
+
+  /** The egress policy's nexthops as a fresh connection reads them. */
+  static java.util.Set<String> nexthops() throws Exception {
+    try (OvsdbSession s = new OvsdbConnector(Remote.parseList(sandbox.nbRemote()), null,
+        OvsdbConnector.NB_DATABASE, Duration.ofSeconds(30), m -> {}).connect()) {
+      return NbCache.load(s, Ownership::isEgress).ownedState().routerPolicies().get("egw:prod/egw:reroute:ip4")
+          .nexthops();
+    }
+  }
+
+  @Test
+  void theDirectFastPathMutatesAndSurvivesAnNbRestart() throws Exception {
+    sandbox.nbctl("--may-exist", "lr-add", "r_direct");
+    OvsdbConnector c = new OvsdbConnector(Remote.parseList(sandbox.nbRemote()), null, OvsdbConnector.NB_DATABASE,
+        Duration.ofSeconds(30), m -> {});
+    try (Reconciler r = Reconciler.on(c, new Reconciler.Options(5000, Duration.ofSeconds(60))
+        .withScope(Ownership::isEgress), m -> {}).directFastPath(true)) {
+      r.reconcile(NbState.of(List.of(egressPolicy("192.0.2.11", "192.0.2.12"))));
+      ReconcileResult down = r.mutateNexthops(egressPolicy("192.0.2.12"), java.util.Set.of(),
+          java.util.Set.of("192.0.2.11"));
+      assertThat(down.ok()).isTrue();
+      assertThat(down.operations()).isEqualTo(1);
+      long[] t = r.lastFastPathTiming();
+      assertThat(t[1]).as("the request went out on the direct channel").isNotZero();
+      assertThat(nexthops()).containsExactly("192.0.2.12");
+
+      sandbox.killNb();
+      sandbox.restartNb();
+      // the direct channel is gone with the old server: the call plans instead, on a new connection
+      ReconcileResult up = r.mutateNexthops(egressPolicy("192.0.2.11", "192.0.2.12"),
+          java.util.Set.of("192.0.2.11"), java.util.Set.of());
+      assertThat(up.ok()).as("%s", up.errors()).isTrue();
+      assertThat(nexthops()).containsExactly("192.0.2.11", "192.0.2.12");
+      // and the next one is direct again
+      ReconcileResult again = r.mutateNexthops(egressPolicy("192.0.2.11"), java.util.Set.of(),
+          java.util.Set.of("192.0.2.12"));
+      assertThat(again.ok()).isTrue();
+      assertThat(r.lastFastPathTiming()[1]).isGreaterThan(t[1]);
+      assertThat(nexthops()).containsExactly("192.0.2.11");
+      assertThat(r.reconcile(NbState.of(List.of(egressPolicy("192.0.2.11")))).transactions()).isZero();
+      r.reconcile(NbState.EMPTY); // leave no egress rows for the other tests
+    }
+  }
+
   @Test
   void killNineMidReconcileConvergesWithoutDuplicatesOrOrphans() throws Exception {
     try (Reconciler r = reconciler(20)) {

@@ -28,10 +28,48 @@ import java.util.stream.Collectors;
  */
 public final class FailoverHarness {
     /** The harness's settings. */
-    record Options(int runs, List<String> adverts, List<Fault> faults, int intervalUs, int probeTimeoutMs,
-            Duration ecmpPhase, Path out) {
+    record Options(int runs, List<String> adverts, List<Integer> bfd, List<Fault> faults, int intervalUs,
+            int probeTimeoutMs, Duration ecmpPhase, Path out, int rtPriority) {
+        /**
+         * CI's quick mode: keepalived at advert 0.1 s, netctl at BFD 100×3 (matched) and 50×3, each fault once. Not
+         * 10×3: on a loaded 2-core machine the sessions flap through the userspace datapath (docs/perf.md), and CI
+         * must not depend on another job's load.
+         */
         static Options quick(Path out) {
-            return new Options(1, List.of("0.1"), List.of(Fault.values()), 1000, 200, Duration.ofSeconds(1), out);
+            return new Options(1, List.of("0.1"), List.of(100, 50), List.of(Fault.values()), 1000, 200,
+                    Duration.ofSeconds(1), out, 0);
+        }
+
+        Options withRuns(int n) {
+            return new Options(n, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
+        }
+
+        Options withAdverts(List<String> a) {
+            return new Options(runs, a, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
+        }
+
+        Options withBfd(List<Integer> b) {
+            return new Options(runs, adverts, b, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
+        }
+
+        Options withFaults(List<Fault> f) {
+            return new Options(runs, adverts, bfd, f, intervalUs, probeTimeoutMs, ecmpPhase, out, rtPriority);
+        }
+
+        Options withIntervalUs(int us) {
+            return new Options(runs, adverts, bfd, faults, us, probeTimeoutMs, ecmpPhase, out, rtPriority);
+        }
+
+        Options withEcmpPhase(Duration d) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, d, out, rtPriority);
+        }
+
+        Options withRtPriority(int p) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, out, p);
+        }
+
+        Options withOut(Path p) {
+            return new Options(runs, adverts, bfd, faults, intervalUs, probeTimeoutMs, ecmpPhase, p, rtPriority);
         }
     }
 
@@ -43,29 +81,27 @@ public final class FailoverHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options(20, List.of("1", "0.1", "0.05", "0.01"), List.of(Fault.values()), 1000, 200,
-                Duration.ofSeconds(3), Path.of("perf/target/failover"));
+        Options o = new Options(20, List.of("1", "0.1", "0.05", "0.01"), List.of(300, 100, 50, 10),
+                List.of(Fault.values()), 1000, 200, Duration.ofSeconds(3), Path.of("perf/target/failover"), 0);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> o = Options.quick(o.out());
-                case "--runs" -> o = new Options(Integer.parseInt(args[++i]), o.adverts(), o.faults(),
-                        o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--advert" -> o = new Options(o.runs(), args[++i].equals("none") ? List.of()
-                        : List.of(args[i].split(",")), o.faults(),
-                        o.intervalUs(), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--faults" -> o = new Options(o.runs(), o.adverts(), Arrays.stream(args[++i].split(","))
-                        .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList(), o.intervalUs(),
-                        o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--interval-us" -> o = new Options(o.runs(), o.adverts(), o.faults(),
-                        Integer.parseInt(args[++i]), o.probeTimeoutMs(), o.ecmpPhase(), o.out());
-                case "--out" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
-                        o.probeTimeoutMs(), o.ecmpPhase(), Path.of(args[++i]));
-                case "--ecmp-ms" -> o = new Options(o.runs(), o.adverts(), o.faults(), o.intervalUs(),
-                        o.probeTimeoutMs(), Duration.ofMillis(Long.parseLong(args[++i])), o.out());
+                case "--runs" -> o = o.withRuns(Integer.parseInt(args[++i]));
+                case "--advert" -> o = o.withAdverts(args[++i].equals("none") ? List.of()
+                        : List.of(args[i].split(",")));
+                case "--bfd" -> o = o.withBfd(args[++i].equals("none") ? List.of()
+                        : Arrays.stream(args[i].split(",")).map(Integer::valueOf).toList());
+                case "--faults" -> o = o.withFaults(Arrays.stream(args[++i].split(","))
+                        .map(s -> Fault.valueOf(s.toUpperCase(Locale.ROOT))).toList());
+                case "--interval-us" -> o = o.withIntervalUs(Integer.parseInt(args[++i]));
+                case "--out" -> o = o.withOut(Path.of(args[++i]));
+                case "--rt-priority" -> o = o.withRtPriority(Integer.parseInt(args[++i]));
+                case "--ecmp-ms" -> o = o.withEcmpPhase(Duration.ofMillis(Long.parseLong(args[++i])));
                 default -> {
                     System.err.println("failover: unknown argument " + a + "\nusage: perf/failover [--quick]"
-                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--faults kill,link,nft]"
+                            + " [--runs N] [--advert 1,0.1,0.05,0.01|none] [--bfd 300,100,50,10|none]"
+                            + " [--faults kill,link,nft] [--rt-priority N]"
                             + " [--interval-us 1000] [--ecmp-ms 3000] [--out DIR]");
                     System.exit(2);
                 }
@@ -111,13 +147,17 @@ public final class FailoverHarness {
     }
 
     /**
-     * The configurations to measure, side by side in one run. The extension point: netctl's egress gateway (BFD at
-     * 300×3, 100×3, 50×3, 10×3 ms) is added here as another {@link FailoverSystem} once the egress engine is merged.
+     * The configurations to measure, side by side in one run: keepalived at each advert interval, then netctl's
+     * egress gateway (three instances, FRR bfdd on the gateways) at each BFD interval (multiplier 3).
      */
     static List<FailoverSystem> systems(Options o, Path work) {
         List<FailoverSystem> l = new ArrayList<>();
         for (String advert : o.adverts()) {
             l.add(new KeepalivedSystem(advert, work.resolve("keepalived-" + advert)));
+        }
+        for (int ms : o.bfd()) {
+            l.add(new NetctlSystem(ms, work.resolve("netctl-" + ms))
+                    .eventLog(o.out().resolve("netctl-bfd-" + ms + "-events.jsonl")).rtPriority(o.rtPriority()));
         }
         return l;
     }
@@ -132,13 +172,29 @@ public final class FailoverHarness {
             return;
         }
         Duration phaseTimeout = Duration.ofSeconds(15);
+        boolean activeActive = sys.steadyGateways().length > 1;
         for (Fault f : o.faults()) {
+            TreeMap<Integer, Integer> before = new TreeMap<>();
+            TreeMap<Integer, Integer> during = new TreeMap<>();
             for (int run = 1; run <= o.runs(); run++) {
                 String what = sys.name() + " " + sys.config() + " " + f.label + " run " + run;
                 Topology.Gateway victim = sys.victim();
-                long fault = f.inject(sh, victim, sys.victimPids());
+                if (activeActive) {
+                    // fault a gateway that carries its share again (after a restore OVS takes a moment to hash new
+                    // flows to it); the window is the share of new flows with every gateway up
+                    TreeMap<Integer, Integer> share = awaitCarrying(probes, victim.id(),
+                            sys.steadyGateways().length, Duration.ofSeconds(15));
+                    if (share == null) {
+                        report.failure(what + ": " + victim.name() + " never carried its share of the probes");
+                    } else {
+                        share.forEach((g, n) -> before.merge(g, n, Integer::sum));
+                    }
+                }
+                long fault = f.inject(sh, victim, f == Fault.KILL ? sys.victimPids() : List.of());
                 report.injected(sh.lastDurationUs);
-                Map<String, Long> phases = sys.awaitPhases(fault, phaseTimeout);
+                // Events from the moment the fault command started count: a link can go down, and a fast BFD notice
+                // it, before 'ip' has returned; their latency from the fault time (after the command) counts as 0.
+                Map<String, Long> phases = sys.awaitPhases(fault - sh.lastDurationUs, phaseTimeout);
                 long last = fault;
                 for (String p : sys.phases()) {
                     Long t = phases.get(p);
@@ -153,6 +209,16 @@ public final class FailoverHarness {
                 probes.awaitResolved(last + STEADY.toNanos() / 1000, Duration.ofSeconds(30));
                 boolean steady = probes.awaitSteady(STEADY, Duration.ofSeconds(20));
                 ProbeLog.Window w = probes.window(fault, nowUs(), RECOVERED_RUN);
+                if (activeActive) {
+                    // from the fault to the last phase (the NB commit withdrawing the victim): only the victim's
+                    // share may be lost, and after a link down or a black hole nothing may succeed through it
+                    TreeMap<Integer, Integer> d = probes.perGateway(fault, last);
+                    d.forEach((g, n) -> during.merge(g, n, Integer::sum));
+                    if (f != Fault.KILL && d.getOrDefault(victim.id(), 0) > 0) {
+                        report.failure(what + ": " + d.get(victim.id()) + " probes succeeded through the faulted "
+                                + victim.name());
+                    }
+                }
                 if (!steady || !w.resumed()) {
                     report.failure(what + ": the probe stream never resumed (" + w.lost() + " of " + w.sent()
                             + " probes lost)");
@@ -174,7 +240,46 @@ public final class FailoverHarness {
                         w.lost(), phases.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue() - fault) / 1000.0
                                 + " ms").collect(Collectors.joining(", ")));
             }
+            if (activeActive) {
+                report.notes.add(String.format(Locale.ROOT, "Active-active (%s %s, %s, %d run(s)): share of new"
+                        + " connections with every gateway up (a window of at least %d ms before each fault): %s;"
+                        + " from the fault to the last phase: %s.", sys.name(), sys.config(), f.label, o.runs(),
+                        STEADY.toMillis(), shares(before), shares(during)));
+                System.err.println(report.notes.get(report.notes.size() - 1));
+            }
         }
+        String summary = sys.summary();
+        if (summary != null) {
+            report.notes.add(summary);
+            System.err.println(summary);
+        }
+    }
+
+    /**
+     * Waits for a window of {@link #STEADY} in which every probe succeeded and gateway {@code id} carried at least
+     * half of its fair share (1/n) of them; returns that window's probes per gateway, or null on timeout.
+     */
+    static TreeMap<Integer, Integer> awaitCarrying(ProbeStream probes, int id, int n, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long span = STEADY.toNanos() / 1000;
+        while (System.nanoTime() < deadline) {
+            long from = nowUs();
+            probes.awaitResolved(from + span, Duration.ofSeconds(30));
+            TreeMap<Integer, Integer> m = probes.perGateway(from, from + span);
+            int total = m.values().stream().mapToInt(Integer::intValue).sum();
+            if (total > 0 && m.getOrDefault(0, 0) == 0 && m.getOrDefault(id, 0) * 2 * n >= total) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** "gw1 33.1 %, gw2 ..., lost 0.2 %" from probes per gateway id (0 = lost). */
+    static String shares(TreeMap<Integer, Integer> m) {
+        int total = m.values().stream().mapToInt(Integer::intValue).sum();
+        return m.entrySet().stream().map(e -> (e.getKey() == 0 ? "lost" : "gw" + (e.getKey() - 10)) + " "
+                + pct(e.getValue(), total)).collect(Collectors.joining(", ")) + " of " + total;
     }
 
     /**

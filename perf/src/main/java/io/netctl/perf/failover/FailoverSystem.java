@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A way of failing egress traffic over between gateways, measured by {@link FailoverHarness}: the keepalived VRRP
- * baseline ({@link KeepalivedSystem}) now, netctl's BFD-driven ECMP egress gateway when it lands. The harness owns
+ * baseline ({@link KeepalivedSystem}) and netctl's BFD-driven ECMP egress gateway ({@link NetctlSystem}). The harness owns
  * the topology, the probes and the faults; a system owns how lr0 reaches the destination, its daemons, and the
  * events it can time stamp ("phases": for keepalived the VIP arriving on the backup; for netctl BFD Down on the
  * controller and the NB commit that withdraws the nexthop, seen by an independent OVSDB monitor). The harness adds
@@ -46,6 +46,11 @@ interface FailoverSystem extends AutoCloseable {
 
     /** The gateway ids (last octets) the probes should see in the steady state. */
     int[] steadyGateways();
+
+    /** A note for the report after the configuration's runs (e.g. BFD state changes not caused by a fault), or null. */
+    default String summary() {
+        return null;
+    }
 
     @Override
     void close();

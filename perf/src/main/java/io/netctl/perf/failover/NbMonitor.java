@@ -11,7 +11,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,8 @@ final class NbMonitor implements AutoCloseable {
 
     private final Process process;
     private final List<Change> changes = new ArrayList<>();
+    /** Each policy row's nexthops as last seen (uuid -> value); guarded by {@link #changes}. */
+    private final Map<String, String> current = new HashMap<>();
 
     NbMonitor(OvnSandbox ovn) throws IOException {
         process = ovn.processBuilder("ovsdb-client", "--timestamp", "monitor", ovn.nbRemote(), "OVN_Northbound",
@@ -44,6 +48,7 @@ final class NbMonitor implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             long stamp = -1;
+            String oldUuid = "";
             for (String line; (line = r.readLine()) != null; ) {
                 if (STAMP.matcher(line).matches()) { // "2026-11-27 08:24:55.904", local time
                     Instant t = LocalDateTime.parse(line, STAMP_FORMAT).atZone(ZoneId.systemDefault()).toInstant();
@@ -52,10 +57,20 @@ final class NbMonitor implements AutoCloseable {
                 }
                 // "uuid,initial,VALUE", "uuid,insert,VALUE", ",new,VALUE" (after "uuid,old,VALUE")
                 String[] f = line.split(",", 3);
+                if (f.length == 3 && f[1].equals("old")) {
+                    oldUuid = f[0];
+                }
+                if (f.length == 3 && f[1].equals("delete")) {
+                    synchronized (changes) {
+                        current.remove(f[0]);
+                        changes.notifyAll();
+                    }
+                }
                 if (stamp >= 0 && f.length == 3
                         && (f[1].equals("new") || f[1].equals("initial") || f[1].equals("insert"))) {
                     synchronized (changes) {
                         changes.add(new Change(stamp, f[2]));
+                        current.put(f[1].equals("new") ? oldUuid : f[0], f[2]);
                         changes.notifyAll();
                     }
                 }
@@ -82,6 +97,32 @@ final class NbMonitor implements AutoCloseable {
                 }
                 changes.wait(Math.max(1, left / 1_000_000L));
             }
+        }
+    }
+
+    /** Waits until some policy's current nexthops name every address in {@code ips}; false on timeout. */
+    boolean awaitCurrent(List<String> ips, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changes) {
+            while (true) {
+                for (String v : current.values()) {
+                    if (ips.stream().allMatch(ip -> v.contains("\"\"" + ip + "\"\""))) {
+                        return true;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changes.wait(Math.max(1, left / 1_000_000L));
+            }
+        }
+    }
+
+    /** The rows' current nexthops, for diagnostics. */
+    String currentValues() {
+        synchronized (changes) {
+            return current.toString();
         }
     }
 

@@ -127,6 +127,21 @@ final class Shell implements AutoCloseable {
         return new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
+    /**
+     * A child JVM running {@code mainClass} inside network namespace {@code ns} on this JVM's whole class path (for
+     * code that needs the other modules, such as netctl's command line; under Failsafe the class path is its booter
+     * jar, whose manifest names the rest).
+     */
+    static Process javaInClasspath(String ns, Class<?> mainClass, List<String> jvmOptions, List<String> args)
+            throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, java));
+        c.addAll(jvmOptions);
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        c.addAll(args);
+        return new ProcessBuilder(c).start();
+    }
+
     /** Kills a process and its descendants by PID (children first), and waits for them. */
     static void killTree(Process p) {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());

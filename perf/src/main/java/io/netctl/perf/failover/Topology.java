@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>
  *   client pod 10.0.0.10 ── LS pods ── LR lr0 ── LS transit 10.1.0.0/24 ──┬── gw1 10.1.0.11 ─┐
  *                          (10.0.0.1)        (10.1.0.1)                     ├── gw2 10.1.0.12 ─┼── bridge in "ext":
- *                                                                           └── gw3 10.1.0.13 ─┘   172.31.0.100
+ *                                                                           ├── gw3 10.1.0.13 ─┘   172.31.0.100
+ *                                                                           └── ctl 10.1.0.2 (netctl egress run)
  * </pre>
  *
  * Each gateway is a namespace with one leg on br-int (LSP {@code gwN.egress}) and one ({@code out}, 172.31.0.1N) on a
@@ -23,8 +24,12 @@ import java.util.List;
  */
 final class Topology implements AutoCloseable {
     static final String CLIENT_IP = "10.0.0.10";
+    /** A second pod's address, for tests that need a pod the egress gateway does not select. */
+    static final String OTHER_IP = "10.0.0.20";
     static final String PODS_NET = "10.0.0.0/24";
     static final String LR_TRANSIT_IP = "10.1.0.1";
+    /** netctl's address on the transit switch: its BFD sessions reach the gateways' {@code eth0} through OVN. */
+    static final String CTL_IP = "10.1.0.2";
     static final String DEST_IP = "172.31.0.100";
     static final String DEST_NET = "172.31.0.0/24";
     static final int DEST_PORT = 8443;
@@ -38,6 +43,8 @@ final class Topology implements AutoCloseable {
 
     final OvnSandbox ovn;
     final String clientNs;
+    /** The controller namespace (CTL_IP on the transit switch), where netctl's egress engine runs. */
+    final String ctlNs;
     final String extNs;
     final List<Gateway> gateways = new ArrayList<>();
     private final Process server;
@@ -60,6 +67,7 @@ final class Topology implements AutoCloseable {
                     "--", "lsp-set-options", "transit-lr0", "router-port=lr0-transit");
             clientNs = ovn.addPort("client.probe", "0a:00:00:00:00:0a", CLIENT_IP + "/24", "10.0.0.1", "pods").netns();
             Shell.in(clientNs, "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
+            ctlNs = ovn.addPort("ctl.egress", "0a:00:00:00:01:02", CTL_IP + "/24", null, "transit").netns();
             ext = "fo" + Integer.toHexString(new SecureRandom().nextInt(0x100000) | 0x100000).substring(1) + "-ext";
             Shell.run("ip", "netns", "add", ext);
             extNs = ext;
