@@ -108,6 +108,7 @@ public final class EgressCore {
   /** Rows last committed, per gateway; null after a failed write (the next sync reconciles everything). */
   private Map<String, List<NbRow>> committed = null;
   private long retryAtNs = Long.MAX_VALUE;
+  private long holdUntilNs = Long.MIN_VALUE;
 
   /** A gateway: its spec (or why it was refused), placement and status. */
   private static final class Gw {
@@ -290,18 +291,47 @@ public final class EgressCore {
     }
   }
 
+  /**
+   * Writes nothing and reports no status until {@code untilNs}, or until every BFD session is Up, whichever comes
+   * first. A controller that takes over from another leader calls it before {@link #load}: the NB
+   * keeps the nexthops the old leader programmed while the new leader's sessions come Up (from Down, at the RFC's
+   * slow one-second rate), instead of withdrawing every BFD instance for that time. Without BFD peers it holds nothing.
+   */
+  public void holdWritesUntil(long untilNs) {
+    holdUntilNs = untilNs;
+  }
+
+  private boolean holding(long nowNs) {
+    if (holdUntilNs == Long.MIN_VALUE) {
+      return false;
+    }
+    if (nowNs < holdUntilNs) {
+      for (Peer p : peers.values()) {
+        if (p.state != BfdState.UP) {
+          return true; // Down or on its way Up (Init): a write now would withdraw a nexthop that may be fine
+        }
+      }
+    }
+    holdUntilNs = Long.MIN_VALUE; // released for good: from now on a Down is a Down
+    return false;
+  }
+
   /** Runs what is due at {@code nowNs}: hold-downs that ended, a retry after a failed write. */
   public void tick(long nowNs) {
     long d = nextDeadlineNs();
     if (d != Long.MAX_VALUE && nowNs >= d) {
-      // a hold-down ended at d (or a retry is due): restore latency counts from then
-      sync(nowNs, new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false, nowNs));
+      // a hold-down ended at d (or a retry is due): restore latency counts from then; the end of the start-up hold
+      // is no failover
+      sync(nowNs, d == holdUntilNs ? null : new Cause(d == retryAtNs ? Long.MIN_VALUE : d, false, nowNs));
     }
   }
 
   /** The next time {@link #tick} has something to do, or {@link Long#MAX_VALUE}. */
   public long nextDeadlineNs() {
     long next = retryAtNs;
+    if (holdUntilNs > lastSyncNs) {
+      next = Math.min(next, holdUntilNs);
+    }
     for (Gw gw : gateways.values()) {
       if (gw.config == null || !gw.config.bfd().enabled()) {
         continue;
@@ -391,6 +421,9 @@ public final class EgressCore {
       }
     }
     updatePeers(wantPeers);
+    if (holding(nowNs)) {
+      return; // the start-up hold: the NB keeps what the previous leader programmed
+    }
     if (!want.equals(committed)) {
       write(want, cause, nowNs);
     }

@@ -52,7 +52,10 @@ public final class EgressEngine implements AutoCloseable {
   private volatile Map<String, EgressGatewayStatus> statuses = Map.of();
   private volatile NbState committed = NbState.EMPTY;
   private volatile boolean running = true;
+  private final boolean multihop;
+  private volatile java.util.function.Consumer<BfdStateChange> bfdTap = e -> {};
   private long seenVersion = -1;
+  private final java.util.ArrayList<CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
 
   /**
    * @param bfdLocal the local address of the BFD sessions to the instances, or null (BFD-enabled gateways then never
@@ -61,8 +64,22 @@ public final class EgressEngine implements AutoCloseable {
    */
   public EgressEngine(EgressCore.NbWriter writer, InetAddress bfdLocal, List<String> clusterNetworks,
       EgressCore.Listener listener, EgressMetrics metrics) throws InterruptedException {
+    this(writer, bfdLocal == null ? null : BfdSpeakerConfig.of(bfdLocal), false, clusterNetworks, listener, metrics);
+  }
+
+  /**
+   * An engine whose BFD speaker has the given configuration (ports, TTL checks), with single-hop sessions (RFC 5881,
+   * to the instances' UDP 3784) or multihop ones (RFC 5883, to UDP 4784: the controller's sessions, which cross the
+   * cluster network).
+   *
+   * @param bfd the speaker's configuration, or null for no BFD
+   * @param multihop multihop sessions instead of single-hop ones
+   */
+  public EgressEngine(EgressCore.NbWriter writer, BfdSpeakerConfig bfd, boolean multihop, List<String> clusterNetworks,
+      EgressCore.Listener listener, EgressMetrics metrics) throws InterruptedException {
     this.listener = listener == null ? new EgressCore.Listener() {} : listener;
-    this.speaker = bfdLocal == null ? null : BfdSpeaker.start(BfdSpeakerConfig.of(bfdLocal));
+    this.multihop = multihop;
+    this.speaker = bfd == null ? null : BfdSpeaker.start(bfd);
     this.core = new EgressCore(writer, this::sessions, this.listener, metrics, clusterNetworks,
         System::currentTimeMillis);
     this.thread = new Thread(this::loop, "netctl-egress");
@@ -74,6 +91,14 @@ public final class EgressEngine implements AutoCloseable {
   }
 
   // ---- inputs (any thread) ----------------------------------------------------------------------------------------
+
+  /**
+   * Holds every write for at most {@code millis} from now, until every BFD session is Up
+   * ({@link EgressCore#holdWritesUntil}); call it before {@link #load}.
+   */
+  public void holdWrites(long millis) {
+    submit(() -> core.holdWritesUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis)));
+  }
 
   public void load(List<EgressGateway> g, List<Namespace> ns, List<Pod> pods, List<EgressNode> nodes) {
     submit(() -> core.load(g, ns, pods, nodes, System.nanoTime()));
@@ -111,10 +136,13 @@ public final class EgressEngine implements AutoCloseable {
     submit(() -> core.deleteNode(name, System.nanoTime()));
   }
 
-  /** Completes once everything queued before it has been handled. */
+  /**
+   * Completes once everything queued before it has been handled and {@link #statuses()} and {@link #committed()}
+   * show the result (on the engine thread, so dependent actions must not block).
+   */
   public CompletableFuture<Void> flush() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(() -> f.complete(null));
+    submit(() -> flushed.add(f));
     return f;
   }
 
@@ -128,6 +156,20 @@ public final class EgressEngine implements AutoCloseable {
   /** The rows last committed. */
   public NbState committed() {
     return committed;
+  }
+
+  /**
+   * Also hands every BFD state change the engine takes from its speaker (the speaker's event queue has one consumer:
+   * this engine) to {@code tap}, on the engine thread, right after acting on it (the failover's commit goes first):
+   * the controller's API publishes them to its watchers. Must not block.
+   */
+  public void onBfdEvent(java.util.function.Consumer<BfdStateChange> tap) {
+    this.bfdTap = tap == null ? e -> {} : tap;
+  }
+
+  /** Whether the BFD sessions are multihop (RFC 5883). */
+  public boolean multihop() {
+    return multihop;
   }
 
   /** The BFD speaker, or null without BFD. */
@@ -152,16 +194,26 @@ public final class EgressEngine implements AutoCloseable {
         if (speaker != null) {
           BfdStateChange e;
           List<EgressCore.BfdEvent> batch = null;
+          List<BfdStateChange> raw = null;
           while ((e = speaker.pollEvent()) != null) {
             if (batch == null) {
               batch = new ArrayList<>(4);
+              raw = new ArrayList<>(4);
             }
             batch.add(new EgressCore.BfdEvent(peerKey(e.peer()), e.from(), e.to(), e.diagnostic().toString(),
                 e.timestampNs()));
+            raw.add(e);
           }
           if (batch != null) {
             work = true;
             core.onBfd(batch, System.nanoTime()); // everything queued so far: one commit, however many flaps
+            for (BfdStateChange x : raw) { // the failover first, then the API's watchers
+              try {
+                bfdTap.accept(x);
+              } catch (RuntimeException ex) {
+                listener.error("BFD event listener: " + ex);
+              }
+            }
           }
         }
         Runnable r;
@@ -175,6 +227,11 @@ public final class EgressEngine implements AutoCloseable {
           seenVersion = core.version();
           statuses = core.statuses();
           committed = core.committed();
+        }
+        if (!flushed.isEmpty()) {
+          List<CompletableFuture<Void>> done = List.copyOf(flushed);
+          flushed.clear();
+          done.forEach(f -> f.complete(null));
         }
         if (!work) {
           long next = core.nextDeadlineNs();
@@ -238,8 +295,8 @@ public final class EgressEngine implements AutoCloseable {
         }
         EgressConfig.Bfd b = e.getValue();
         BfdSessionConfig cfg = BfdSessionConfig.of(b.minTxMillis() * 1000L, b.minRxMillis() * 1000L, b.multiplier());
-        sessions.put(e.getKey(), speaker.addSession(
-            new InetSocketAddress(peer, BfdSpeakerConfig.SINGLE_HOP_PORT), cfg));
+        int port = multihop ? BfdSpeakerConfig.MULTIHOP_PORT : BfdSpeakerConfig.SINGLE_HOP_PORT;
+        sessions.put(e.getKey(), speaker.addSession(new InetSocketAddress(peer, port), cfg, multihop));
         sessionConfigs.put(e.getKey(), e.getValue());
       }
     } catch (InterruptedException e) {

@@ -56,6 +56,15 @@ public final class EgressMetrics {
     }
   }
 
+  /**
+   * Forgets every gateway's gauges (a controller that stops leading: the new leader reports them). The failover
+   * histogram and the commit counter keep counting.
+   */
+  public void clearGateways() {
+    nexthops.clear();
+    instances.clear();
+  }
+
   void failover(boolean withdraw, long nanos) {
     failover.labelValues(withdraw ? "withdraw" : "restore").observe(nanos / 1e9);
   }

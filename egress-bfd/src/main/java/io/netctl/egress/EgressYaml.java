@@ -19,8 +19,18 @@ public final class EgressYaml {
   private static final JsonMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  /** What was read. */
-  public record Result(List<EgressGateway> gateways, List<EgressNode> nodes, List<String> errors) {}
+  /**
+   * What was read.
+   *
+   * @param unreadable the EgressGateways that could not be read, by {@code namespace/name} (also in {@code errors}):
+   *     a controller keeps their last readable version and reports the error in their status
+   */
+  public record Result(List<EgressGateway> gateways, List<EgressNode> nodes, List<String> errors,
+      Map<String, String> unreadable) {
+    public Result(List<EgressGateway> gateways, List<EgressNode> nodes, List<String> errors) {
+      this(gateways, nodes, errors, Map.of());
+    }
+  }
 
   private EgressYaml() {}
 
@@ -28,6 +38,7 @@ public final class EgressYaml {
     List<EgressGateway> gws = new ArrayList<>();
     List<EgressNode> nodes = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    Map<String, String> unreadable = new TreeMap<>();
     LoaderOptions opts = new LoaderOptions();
     Iterable<Object> docs;
     try {
@@ -36,31 +47,34 @@ public final class EgressYaml {
       docs = all;
     } catch (RuntimeException e) {
       errors.add(name + ": " + e.getMessage().replaceAll("\\s+", " "));
-      return new Result(gws, nodes, errors);
+      return new Result(gws, nodes, errors, unreadable);
     }
     for (Object d : docs) {
-      collect(name, d, gws, nodes, errors);
+      collect(name, d, gws, nodes, errors, unreadable);
     }
-    return new Result(gws, nodes, errors);
+    return new Result(gws, nodes, errors, unreadable);
   }
 
   @SuppressWarnings("unchecked")
   private static void collect(String file, Object d, List<EgressGateway> gws, List<EgressNode> nodes,
-      List<String> errors) {
+      List<String> errors, Map<String, String> unreadable) {
     if (!(d instanceof Map<?, ?> m)) {
       return;
     }
     Object kind = m.get("kind");
     if (m.get("items") instanceof List<?> items && String.valueOf(kind).endsWith("List")) {
-      items.forEach(i -> collect(file, i, gws, nodes, errors));
+      items.forEach(i -> collect(file, i, gws, nodes, errors, unreadable));
       return;
     }
     String api = String.valueOf(m.get("apiVersion"));
     if (EgressGateway.KIND.equals(kind) && api.startsWith(EgressGateway.GROUP + "/")) {
       Map<String, Object> meta = m.get("metadata") instanceof Map<?, ?> mm ? (Map<String, Object>) mm : Map.of();
-      String obj = "EgressGateway/" + meta.getOrDefault("namespace", "default") + "/" + meta.get("name");
+      String key = meta.getOrDefault("namespace", "default") + "/" + meta.get("name");
+      String obj = "EgressGateway/" + key;
       if (!EgressGateway.API_VERSION.equals(api)) {
-        errors.add(file + ": " + obj + ": apiVersion: \"" + api + "\" (expected: " + EgressGateway.API_VERSION + ")");
+        String msg = "apiVersion: \"" + api + "\" (expected: " + EgressGateway.API_VERSION + ")";
+        errors.add(file + ": " + obj + ": " + msg);
+        unreadable.put(key, msg);
         return;
       }
       try {
@@ -71,6 +85,7 @@ public final class EgressYaml {
         gws.add(g);
       } catch (RuntimeException e) {
         errors.add(file + ": " + obj + ": " + e.getMessage().split("\n")[0] + " [InvalidSpec]");
+        unreadable.put(key, e.getMessage().split("\n")[0]);
       }
     } else if ("Node".equals(kind) && "v1".equals(api)) {
       Map<String, Object> meta = m.get("metadata") instanceof Map<?, ?> mm ? (Map<String, Object>) mm : Map.of();

@@ -111,6 +111,53 @@ class EgressCoreTest {
   }
 
   @Test
+  void aTakeoverHoldWritesNothingUntilEverySessionIsUp() {
+    cluster();
+    nb.calls.clear();
+    core.holdWritesUntil(1000 * MS);
+    core.load(List.of(EgressGateway.of("prod", "egw", spec(true))), List.of(), List.of(), List.of(), 0);
+    assertThat(sessions.get(sessions.size() - 1)).hasSize(3); // the sessions start at once
+    assertThat(nb.calls).isEmpty(); // but the previous leader's nexthops stay
+    assertThat(statuses).isEmpty();
+    core.onBfd("172.16.0.11", BfdState.DOWN, BfdState.UP, "NONE", 10 * MS, 10 * MS);
+    core.onBfd("172.16.0.12", BfdState.DOWN, BfdState.UP, "NONE", 20 * MS, 20 * MS);
+    core.onBfd("172.16.0.13", BfdState.DOWN, BfdState.INIT, "NONE", 25 * MS, 25 * MS);
+    assertThat(nb.calls).isEmpty(); // Init is on its way Up: still held
+    assertThat(core.nextDeadlineNs()).isEqualTo(1000 * MS);
+    core.onBfd("172.16.0.13", BfdState.INIT, BfdState.UP, "NONE", 30 * MS, 30 * MS);
+    assertThat(nb.calls).containsExactly("reconcile"); // every session Up: one write, all three nexthops
+    assertThat(reroute().nexthops()).hasSize(3);
+    assertThat(statuses.get(GW).getPhase()).isEqualTo("Ready");
+    core.onBfd("172.16.0.12", BfdState.UP, BfdState.DOWN, "NONE", 40 * MS, 40 * MS);
+    assertThat(reroute().nexthops()).hasSize(2); // the hold is over for good: a Down within its time is acted on
+    assertThat(core.nextDeadlineNs()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aTakeoverHoldEndsAtItsDeadlineWhenASessionNeverReports() {
+    cluster();
+    nb.calls.clear();
+    core.holdWritesUntil(1000 * MS);
+    core.load(List.of(EgressGateway.of("prod", "egw", spec(true))), List.of(), List.of(), List.of(), 0);
+    core.onBfd("172.16.0.11", BfdState.DOWN, BfdState.UP, "NONE", 10 * MS, 10 * MS);
+    core.tick(999 * MS);
+    assertThat(nb.calls).isEmpty();
+    core.tick(1000 * MS);
+    assertThat(nb.calls).containsExactly("reconcile");
+    assertThat(reroute().nexthops()).containsExactly("172.16.0.11"); // the silent ones are Down
+    assertThat(core.nextDeadlineNs()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void withoutBfdATakeoverHoldHoldsNothing() {
+    cluster();
+    nb.calls.clear();
+    core.holdWritesUntil(1000 * MS);
+    core.load(List.of(EgressGateway.of("prod", "egw", spec(false))), List.of(), List.of(), List.of(), 0);
+    assertThat(nb.calls).containsExactly("reconcile");
+  }
+
+  @Test
   void bfdDownWithdrawsWithOneMutateAndUpRestoresAfterHoldDown() {
     cluster();
     core.upsertGateway(EgressGateway.of("prod", "egw", spec(true)), 0);

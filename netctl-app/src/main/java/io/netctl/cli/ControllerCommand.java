@@ -2,13 +2,20 @@ package io.netctl.cli;
 
 import io.netctl.anp.compile.LspNaming;
 import io.netctl.anp.compile.PolicyCompiler;
+import io.netctl.anp.api.IpAddresses;
+import io.netctl.bfd.transport.BfdSpeakerConfig;
+import io.netctl.api.ApiAddress;
+import io.netctl.api.ApiServer;
+import io.netctl.controller.ControllerApi;
 import io.netctl.controller.ControllerRuntime;
+import io.netctl.controller.EgressController;
 import io.netctl.controller.DomainResolver;
 import io.netctl.controller.LeaderElection;
 import io.netctl.ovn.ovsdb.Remote;
 import io.netctl.ovn.ovsdb.TlsFiles;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +37,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the controller: watch the cluster (the API server, or --watch-dir), compile the policies incrementally and"
           + " keep netctl's rows in the OVN Northbound equal to them; write status conditions on AdminNetworkPolicy,"
-          + " BaselineAdminNetworkPolicy and ClusterNetworkPolicy. Runs until interrupted.",
+          + " BaselineAdminNetworkPolicy and ClusterNetworkPolicy; run the EgressGateways (reroute policies, BFD"
+          + " failover) and write their status. Runs until interrupted.",
       "With the API server, several replicas elect a leader on a Lease; only the leader writes. With --watch-dir the"
           + " YAML files in DIR stand in for the API server and status goes to DIR/status/."
     })
@@ -100,6 +108,48 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Re-resolve a name at least this often, whatever its TTL (default: ${DEFAULT-VALUE}).")
   int dnsMax;
 
+  @Option(names = "--egress", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the EgressGateways (the engine and its BFD sessions run on the leader; default: on).")
+  boolean egress;
+
+  @Option(names = "--bfd-local", paramLabel = "ADDR",
+      description = "Local address of the BFD sessions to the gateway instances (default: $POD_IP; without one,"
+          + " instances of gateways with BFD enabled stay Down).")
+  String bfdLocal;
+
+  @Option(names = "--bfd-single-hop",
+      description = "Single-hop BFD sessions (RFC 5881, UDP 3784) instead of multihop ones (RFC 5883, UDP 4784): only"
+          + " when the controller shares a link with every instance.")
+  boolean bfdSingleHop;
+
+  @Option(names = "--bfd-min-ttl", defaultValue = "254", paramLabel = "TTL",
+      description = "Smallest TTL accepted on multihop BFD packets (default: ${DEFAULT-VALUE}, one router away).")
+  int bfdMinTtl;
+
+  @Option(names = "--bfd-takeover-hold", defaultValue = "3000", paramLabel = "MS",
+      description = "A new leader leaves the egress nexthops as they are until all its BFD sessions are Up, at most"
+          + " this long (default: ${DEFAULT-VALUE}; 0: withdraw until Up).")
+  long bfdTakeoverHold;
+
+  @Option(names = "--cluster-cidr", paramLabel = "CIDR", split = ",",
+      description = "Pod and service CIDRs: without spec.destinations, egress traffic to them is not rerouted.")
+  List<String> clusterCidrs = new java.util.ArrayList<>();
+
+  @Option(names = "--api-addr", paramLabel = "ADDR", defaultValue = ApiAddress.DEFAULT,
+      description = "Serve the gRPC API (netctl status, explain, diff, bfd) on unix:PATH, HOST:PORT or [IPv6]:PORT"
+          + " ('' to disable; default: ${DEFAULT-VALUE}).")
+  String apiAddr;
+
+  @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "Serve the API over TLS with this certificate chain.")
+  Path apiTlsCert;
+
+  @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The API certificate's private key (PKCS#8).")
+  Path apiTlsKey;
+
+  @Option(names = "--api-tls-client-ca", paramLabel = "PEM",
+      description = "Require API clients to present a certificate signed by this CA.")
+  Path apiTlsClientCa;
+
   @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
       description = "OVSDB request timeout, and how long one NB call keeps reconnecting (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
@@ -167,10 +217,65 @@ final class ControllerCommand implements Callable<Integer> {
       return new ControllerRuntime(remotes, tls, Duration.ofSeconds(timeoutSeconds), watchDir, kubeconfig, compiler,
           hostPort(metricsAddr), election, hostPort(dnsServer),
           new DomainResolver.Options(Duration.ofSeconds(dnsMin), Duration.ofSeconds(dnsMax), Duration.ofSeconds(5)),
-          null);
+          null, egressOptions(), apiOptions());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
+  }
+
+  /** The API options, or null with {@code --api-addr ''}. */
+  ControllerApi.Options apiOptions() {
+    if ((apiTlsCert == null) != (apiTlsKey == null)) {
+      throw new IllegalArgumentException("--api-tls-cert and --api-tls-key: one given (expected: both or none)");
+    }
+    if (apiTlsClientCa != null && apiTlsCert == null) {
+      throw new IllegalArgumentException("--api-tls-client-ca: needs --api-tls-cert and --api-tls-key");
+    }
+    if (apiAddr == null || apiAddr.isBlank()) {
+      if (apiTlsCert != null) {
+        throw new IllegalArgumentException("--api-tls-cert: the API is disabled (--api-addr '')");
+      }
+      return null;
+    }
+    ApiAddress a = ApiAddress.parse(apiAddr);
+    return new ControllerApi.Options(a, apiTlsCert == null ? null : new ApiServer.Tls(apiTlsCert, apiTlsKey,
+        apiTlsClientCa));
+  }
+
+  /** The egress options, or null with {@code --no-egress}. */
+  EgressController.Options egressOptions() {
+    if (!egress) {
+      return null;
+    }
+    for (String c : clusterCidrs) {
+      if (io.netctl.anp.api.IpAddresses.parseCidr(c).isEmpty()) {
+        throw new IllegalArgumentException("--cluster-cidr: \"" + c + "\" (expected: a CIDR)");
+      }
+    }
+    if (bfdMinTtl < 1 || bfdMinTtl > 255) {
+      throw new IllegalArgumentException("--bfd-min-ttl: " + bfdMinTtl + " (expected: 1-255)");
+    }
+    String local = bfdLocal != null ? bfdLocal : System.getenv("POD_IP");
+    BfdSpeakerConfig bfd = null;
+    if (local != null && !local.isBlank()) {
+      InetAddress a;
+      try {
+        if (IpAddresses.parseAddress(local).isEmpty()) {
+          throw new IllegalArgumentException("--bfd-local: \"" + local + "\" (expected: an IPv4 or IPv6 address)");
+        }
+        a = InetAddress.getByName(local);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("--bfd-local: \"" + local + "\" (expected: an IPv4 or IPv6 address)");
+      }
+      bfd = BfdSpeakerConfig.of(a).withMultihopMinTtl(bfdMinTtl);
+      // a multihop-only speaker needs no single-hop port, and the other way round
+      bfd = bfdSingleHop ? bfd.withMultihopListenPort(BfdSpeakerConfig.DISABLED)
+          : bfd.withListenPort(BfdSpeakerConfig.DISABLED);
+    }
+    if (bfdTakeoverHold < 0) {
+      throw new IllegalArgumentException("--bfd-takeover-hold: " + bfdTakeoverHold + " (expected: >= 0)");
+    }
+    return new EgressController.Options(bfd, !bfdSingleHop, clusterCidrs, bfdTakeoverHold);
   }
 
   private static String envOr(String k, String d) {

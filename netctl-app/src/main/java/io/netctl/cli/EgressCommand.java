@@ -6,6 +6,7 @@ import io.netctl.anp.api.Pod;
 import io.netctl.anp.yaml.YamlLoader;
 import io.netctl.bfd.codec.BfdState;
 import io.netctl.bfd.metrics.BfdMetrics;
+import io.netctl.controller.EgressNbWriter;
 import io.netctl.egress.EgressCore;
 import io.netctl.egress.EgressEngine;
 import io.netctl.egress.EgressMetrics;

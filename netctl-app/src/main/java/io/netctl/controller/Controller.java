@@ -104,6 +104,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   private final Map<ObjectRef, List<Diagnostic>> invalid = new TreeMap<>();
   private final Map<String, List<String>> resolved = new HashMap<>();
   private Map<ObjectRef, Conditions> conditions = Map.of();
+  private volatile long generation;
   private boolean synced;
   private Set<String> domains = Set.of();
   private Consumer<Set<String>> domainListener = d -> {};
@@ -127,6 +128,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
   private final ExecutorService statusThread;
   private final Map<ObjectRef, Conditions> written = new ConcurrentHashMap<>();
 
+  private final List<Consumer<Boolean>> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong commits = new AtomicLong();
   private volatile java.util.function.LongConsumer commitListener = t -> {};
   private final CompletableFuture<Void> firstConvergence = new CompletableFuture<>();
@@ -203,10 +205,21 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
       lock.notifyAll();
     }
     log.accept(isLeader ? "leader: writing the Northbound and status" : "standby: not writing");
+    for (Consumer<Boolean> l : leadershipListeners) {
+      l.accept(isLeader);
+    }
     if (isLeader) {
       written.clear(); // a new leader does not know what the API holds; the sink compares before writing
       compilerThread.execute(this::refreshStatus);
     }
+  }
+
+  /**
+   * Called with every leadership change, on the thread that changed it (the elector's), after the controller itself
+   * has switched. The egress side starts and stops its engine this way. Must not block.
+   */
+  public void onLeadership(Consumer<Boolean> listener) {
+    leadershipListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public boolean isLeader() {
@@ -226,24 +239,41 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
 
   /** Runs {@code f} on the compiler thread, with a consistent view of the compiled state. */
   public <T> CompletableFuture<T> read(Function<View, T> f) {
-    View v =
-        new View() {
-          @Override
-          public PolicyCompiler compiler() {
-            return compiler;
-          }
-
-          @Override
-          public Map<ObjectRef, Conditions> conditions() {
-            return conditions;
-          }
-
-          @Override
-          public Map<ObjectRef, List<Diagnostic>> invalid() {
-            return java.util.Collections.unmodifiableMap(invalid);
-          }
-        };
+    View v = view();
     return CompletableFuture.supplyAsync(() -> f.apply(v), compilerThread);
+  }
+
+  /**
+   * The view {@link #read} passes; use it only on the compiler thread ({@link #compilerExecutor()}), e.g. from a
+   * backend that schedules its own reads there (the gRPC API's {@code CompiledBackend}).
+   */
+  public View view() {
+    return new View() {
+      @Override
+      public PolicyCompiler compiler() {
+        return compiler;
+      }
+
+      @Override
+      public Map<ObjectRef, Conditions> conditions() {
+        return conditions;
+      }
+
+      @Override
+      public Map<ObjectRef, List<Diagnostic>> invalid() {
+        return java.util.Collections.unmodifiableMap(invalid);
+      }
+    };
+  }
+
+  /** Runs tasks on the compiler thread, after the events queued before them. */
+  public java.util.concurrent.Executor compilerExecutor() {
+    return compilerThread::execute;
+  }
+
+  /** Changes whenever the compiled state may have changed (read on the compiler thread): the API caches by it. */
+  public long generation() {
+    return generation;
   }
 
   /** Completes when the first full reconcile has committed. */
@@ -282,6 +312,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
     }
     long t0 = System.nanoTime();
     compiler.load(current.values());
+    generation++;
     metrics.compileDuration.labelValues("full").observe(ControllerMetrics.seconds(System.nanoTime() - t0));
     synced = true;
     log.accept(
@@ -334,6 +365,7 @@ public final class Controller implements ClusterSource.Sink, AutoCloseable {
       if (d == null) {
         continue; // nothing changed
       }
+      generation++;
       ObjectRef ref = refOf(ev);
       policiesChanged |= ref != null && ref.kind().isPolicy();
       metrics.informerLag.labelValues(kindLabel(ev)).observe(ControllerMetrics.seconds(System.nanoTime() - e.receivedNanos()));

@@ -4,6 +4,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netctl.anp.compile.PolicyCompiler;
+import io.netctl.api.ApiAddress;
+import io.netctl.api.ApiServer;
+import io.netctl.api.BfdEventHub;
+import io.netctl.api.CompiledBackend;
+import io.netctl.bfd.metrics.BfdMetrics;
+import io.netctl.egress.EgressMetrics;
+import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.ovsdb.OvsdbConnector;
 import io.netctl.ovn.ovsdb.Reconciler;
 import io.netctl.ovn.ovsdb.Remote;
@@ -21,7 +28,8 @@ import java.util.function.Consumer;
 
 /**
  * A running controller with everything around it: the reconciler, the source (informers or a watch directory), the
- * status sink, leader election, the DNS resolver and the metrics endpoint. What {@code netctl controller} and
+ * status sink, leader election, the DNS resolver, the egress gateways (engine and BFD on the leader) and the metrics
+ * endpoint. What {@code netctl controller} and
  * {@code netctl demo} start.
  *
  * @param remotes the Northbound remotes
@@ -35,6 +43,8 @@ import java.util.function.Consumer;
  * @param dnsServer DNS server for domainNames, or null for the system's
  * @param dns refresh bounds
  * @param statusDir watch-dir mode: where status files go (default {@code watchDir/status})
+ * @param egress egress gateways (the engine and its BFD speaker run on the leader), or null for none
+ * @param api where to serve the gRPC API, or null for nowhere
  */
 public record ControllerRuntime(
     List<Remote> remotes,
@@ -47,7 +57,12 @@ public record ControllerRuntime(
     LeaderElection election,
     InetSocketAddress dnsServer,
     DomainResolver.Options dns,
-    Path statusDir) {
+    Path statusDir,
+    EgressController.Options egress,
+    ControllerApi.Options api) {
+
+  /** Egress gateways without BFD and without cluster CIDRs (the demo, tests). */
+  public static final EgressController.Options EGRESS_WITHOUT_BFD = new EgressController.Options(null, true, List.of());
 
   public ControllerRuntime {
     remotes = List.copyOf(remotes);
@@ -56,19 +71,55 @@ public record ControllerRuntime(
     dns = dns == null ? DomainResolver.Options.DEFAULT : dns;
   }
 
+  /** Without BFD for the egress gateways ({@link #EGRESS_WITHOUT_BFD}) and without the API. */
+  public ControllerRuntime(List<Remote> remotes, TlsFiles tls, Duration nbTimeout, Path watchDir, Path kubeconfig,
+      PolicyCompiler.Options compiler, InetSocketAddress metrics, LeaderElection election, InetSocketAddress dnsServer,
+      DomainResolver.Options dns, Path statusDir) {
+    this(remotes, tls, nbTimeout, watchDir, kubeconfig, compiler, metrics, election, dnsServer, dns, statusDir,
+        EGRESS_WITHOUT_BFD, null);
+  }
+
+  /** What {@link #registerMetrics} registered. */
+  public record Metrics(ControllerMetrics controller, EgressMetrics egress) {}
+
+  /**
+   * Registers every metric the controller exports in {@code registry}: {@link ControllerMetrics}, the egress engine's
+   * {@link EgressMetrics} and the BFD metrics of the speaker {@code bfd} returns snapshots of (empty on a standby).
+   * The dashboards test checks its PromQL against exactly this.
+   */
+  public static Metrics registerMetrics(PrometheusRegistry registry,
+      java.util.function.Supplier<List<io.netctl.bfd.transport.BfdSpeakerSnapshot>> bfd) {
+    ControllerMetrics c = new ControllerMetrics(registry);
+    EgressMetrics e = new EgressMetrics(registry);
+    registry.register(new BfdMetrics(bfd, System::nanoTime));
+    return new Metrics(c, e);
+  }
+
   /** The running pieces; {@link #close()} stops them in reverse order. */
   public static final class Running implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Controller controller;
+    private EgressController egress;
     private ControllerMetrics metrics;
     private HTTPServer server;
+    private ApiServer api;
 
     public Controller controller() {
       return controller;
     }
 
+    /** The egress side, or null when egress gateways are off. */
+    public EgressController egress() {
+      return egress;
+    }
+
     public ControllerMetrics metrics() {
       return metrics;
+    }
+
+    /** Where the gRPC API is served (the actual port when asked for port 0), or null. */
+    public ApiAddress apiAddress() {
+      return api == null ? null : api.address();
     }
 
     /** The port /metrics is served on, or -1. */
@@ -92,7 +143,9 @@ public record ControllerRuntime(
   public Running start(PrometheusRegistry registry, Consumer<String> log) throws Exception {
     Running r = new Running();
     try {
-      r.metrics = new ControllerMetrics(registry);
+      Metrics registered =
+          registerMetrics(registry, () -> r.egress == null ? List.of() : r.egress.bfdSnapshots());
+      r.metrics = registered.controller();
       if (metrics != null) {
         r.server =
             HTTPServer.builder().hostname(metrics.getHostString()).port(metrics.getPort()).registry(registry)
@@ -107,6 +160,7 @@ public record ControllerRuntime(
 
       KubernetesClient client = null;
       StatusSink status;
+      EgressStatusSink egressStatus;
       if (watchDir == null) {
         KubernetesClientBuilder b = new KubernetesClientBuilder();
         if (kubeconfig != null) {
@@ -115,11 +169,28 @@ public record ControllerRuntime(
         client = b.build();
         r.closeables.add(client);
         status = new KubeStatusSink(client, log);
+        egressStatus = new KubeEgressStatusSink(client, log);
       } else {
-        status = new FileStatusSink(statusDir != null ? statusDir : watchDir.resolve(WatchDirSource.STATUS_DIR), log);
+        FileStatusSink files =
+            new FileStatusSink(statusDir != null ? statusDir : watchDir.resolve(WatchDirSource.STATUS_DIR), log);
+        status = files;
+        egressStatus = files.egress();
       }
       r.controller = new Controller(Controller.Options.DEFAULT.withCompiler(compiler), reconciler, status, r.metrics, log);
       r.closeables.add(r.controller);
+      ClusterSource.Sink sink = r.controller;
+      if (egress != null) {
+        EgressMetrics egressMetrics = registered.egress();
+        Reconciler.Options egressOptions = new Reconciler.Options(5000, nbTimeout, Reconciler.Options.DEFAULT_RESYNC)
+            .withScope(Ownership::isEgress);
+        r.egress = new EgressController(r.controller,
+            () -> Reconciler.on(new OvsdbConnector(remotes, tls, OvsdbConnector.NB_DATABASE, nbTimeout,
+                m -> log.accept("OVSDB (egress): " + m)), egressOptions, log),
+            egressStatus, egressMetrics, egress, log);
+        r.controller.onLeadership(r.egress::setLeader);
+        r.closeables.add(r.egress); // closed before the controller
+        sink = r.egress;
+      }
 
       InetSocketAddress dnsAddr =
           dnsServer == null || !dnsServer.isUnresolved()
@@ -139,10 +210,25 @@ public record ControllerRuntime(
         r.controller.setLeader(true);
       }
 
-      ClusterSource source =
-          watchDir != null ? new WatchDirSource(watchDir, 100, log) : new KubeSource(client, compiler.networkPolicy(), log);
+      if (api != null) {
+        CompiledBackend backend = ControllerApi.backend(r.controller, reconciler,
+            String.join(",", remotes.stream().map(Remote::toString).toList()), r.metrics, r.egress,
+            new BfdEventHub());
+        try {
+          r.api = ApiServer.start(api.address(), backend, api.tls());
+        } catch (IOException | RuntimeException e) {
+          throw new IOException("API on " + api.address() + ": " + e.getMessage()
+              + " (choose another with --api-addr, or '' to serve none)", e);
+        }
+        r.closeables.add(r.api);
+        log.accept("API on " + r.api.address() + (api.tls() != null ? " (TLS)" : ""));
+      }
+
+      boolean eg = egress != null;
+      ClusterSource source = watchDir != null ? new WatchDirSource(watchDir, 100, eg, log)
+          : new KubeSource(client, compiler.networkPolicy(), eg, log);
       r.closeables.add(source);
-      source.start(r.controller);
+      source.start(sink);
       return r;
     } catch (IOException | RuntimeException e) {
       r.close();

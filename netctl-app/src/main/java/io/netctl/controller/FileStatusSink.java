@@ -41,15 +41,50 @@ public final class FileStatusSink implements StatusSink {
       sb.append("  message: ").append(quote(x.message())).append('\n');
       sb.append("  lastTransitionTime: \"").append(now).append("\"\n");
     }
+    return atomicWrite(fileOf(statusDir, ref), sb, ref.toString());
+  }
+
+  /** The status file of an EgressGateway. */
+  public static Path egressFileOf(Path statusDir, String namespace, String name) {
+    return statusDir.resolve(io.netctl.egress.api.EgressGateway.KIND + "-" + namespace + "-" + name + ".yaml");
+  }
+
+  /**
+   * EgressGateway status in the same directory: {@code EgressGateway-<namespace>-<name>.yaml}, the whole
+   * {@code status} (phase, instances with their BFD state, conditions) as YAML, and one line on the log.
+   */
+  public EgressStatusSink egress() {
+    io.fabric8.kubernetes.client.utils.KubernetesSerialization ser =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    return new EgressStatusSink() {
+      @Override
+      public boolean write(String namespace, String name, io.netctl.egress.api.EgressGatewayStatus status) {
+        log.accept("status EgressGateway/" + namespace + "/" + name + ": " + KubeEgressStatusSink.summary(status));
+        String text = "# status of EgressGateway/" + namespace + "/" + name + ", written by netctl\n"
+            + ser.asYaml(status).replaceFirst("^---\\s*\n", "");
+        return atomicWrite(egressFileOf(statusDir, namespace, name), text, "EgressGateway/" + namespace + "/" + name);
+      }
+
+      @Override
+      public void forget(String namespace, String name) {
+        try {
+          Files.deleteIfExists(egressFileOf(statusDir, namespace, name));
+        } catch (IOException e) {
+          log.accept("status file for EgressGateway/" + namespace + "/" + name + ": " + e.getMessage());
+        }
+      }
+    };
+  }
+
+  private boolean atomicWrite(Path f, CharSequence text, String what) {
     try {
       Files.createDirectories(statusDir);
-      Path f = fileOf(statusDir, ref);
       Path tmp = Files.createTempFile(statusDir, ".status", ".tmp");
-      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return true;
     } catch (IOException e) {
-      log.accept("status file for " + ref + ": " + e.getMessage());
+      log.accept("status file for " + what + ": " + e.getMessage());
       return false;
     }
   }

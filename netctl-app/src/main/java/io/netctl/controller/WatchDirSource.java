@@ -4,6 +4,9 @@ import io.netctl.anp.api.ObjectRef;
 import io.netctl.anp.diag.Code;
 import io.netctl.anp.diag.Diagnostic;
 import io.netctl.anp.yaml.YamlLoader;
+import io.netctl.egress.EgressNode;
+import io.netctl.egress.EgressYaml;
+import io.netctl.egress.api.EgressGateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,7 +34,9 @@ import java.util.stream.Stream;
  * events), so one save is one rescan.
  *
  * <p>A file with a YAML syntax error keeps its previous objects (a half-written save does not delete a policy); the
- * error is logged. The {@code status/} subdirectory (where {@link FileStatusSink} writes) and hidden files are not
+ * error is logged. With egress enabled, EgressGateways and Nodes (with readiness) are read by {@link EgressYaml} and
+ * compared the same way; an EgressGateway that cannot be read is reported as such and keeps its last readable version.
+ * The {@code status/} subdirectory (where {@link FileStatusSink} writes) and hidden files are not
  * read.
  */
 public final class WatchDirSource implements ClusterSource {
@@ -42,14 +48,28 @@ public final class WatchDirSource implements ClusterSource {
   private final Map<Path, Map<ObjectRef, SourceEvent>> byFile = new HashMap<>();
   private final Map<Path, String> texts = new HashMap<>();
   private Map<ObjectRef, SourceEvent> last = new LinkedHashMap<>();
+  private final boolean egress;
+  private final Map<Path, EgressYaml.Result> egressByFile = new HashMap<>();
+  private Map<String, EgressGateway> lastGateways = new TreeMap<>();
+  private Map<String, String> lastUnreadable = new TreeMap<>();
+  private Map<String, EgressNode> lastNodes = new TreeMap<>();
   private WatchService watch;
   private Thread thread;
   private Sink sink;
   private volatile boolean closed;
 
   public WatchDirSource(Path dir, long debounceMillis, Consumer<String> log) {
+    this(dir, debounceMillis, false, log);
+  }
+
+  /**
+   * @param egress also read EgressGateways and Nodes' readiness ({@link EgressYaml}) and deliver them to the sink's
+   *     egress methods
+   */
+  public WatchDirSource(Path dir, long debounceMillis, boolean egress, Consumer<String> log) {
     this.dir = dir.toAbsolutePath().normalize();
     this.debounceMillis = debounceMillis;
+    this.egress = egress;
     this.log = log == null ? s -> {} : log;
   }
 
@@ -136,6 +156,7 @@ public final class WatchDirSource implements ClusterSource {
     }
     Set<Path> seen = new HashSet<>(files);
     byFile.keySet().retainAll(seen);
+    egressByFile.keySet().retainAll(seen);
     texts.keySet().retainAll(seen);
     for (Path f : files) {
       String text;
@@ -152,7 +173,9 @@ public final class WatchDirSource implements ClusterSource {
       YamlLoader.LoadResult r = YamlLoader.load(name, text);
       boolean syntax = r.diagnostics().stream().anyMatch(d -> d.code() == Code.YAML_SYNTAX);
       for (Diagnostic d : r.diagnostics()) {
-        if (d.object() == null || d.code() == Code.UNKNOWN_FIELD) {
+        boolean egressKind = egress && d.code() == Code.UNSUPPORTED_KIND
+            && d.message().contains(" " + EgressGateway.KIND + " ");
+        if ((d.object() == null || d.code() == Code.UNKNOWN_FIELD) && !egressKind) {
           log.accept(d.format());
         }
       }
@@ -160,6 +183,13 @@ public final class WatchDirSource implements ClusterSource {
         continue; // keep what the file held before
       }
       byFile.put(f, Translator.events(r));
+      if (egress) {
+        EgressYaml.Result y = EgressYaml.read(name, text);
+        if (!syntax) {
+          y.errors().forEach(e -> log.accept("error: " + e));
+        }
+        egressByFile.put(f, y);
+      }
     }
     Map<ObjectRef, SourceEvent> now = new LinkedHashMap<>();
     for (Path f : files) {
@@ -185,6 +215,69 @@ public final class WatchDirSource implements ClusterSource {
       }
     }
     last = now;
+    if (egress) {
+      deliverEgress(files);
+    }
+  }
+
+  /** The EgressGateway and Node differences since the last scan. */
+  private void deliverEgress(List<Path> files) {
+    Map<String, EgressGateway> gws = new TreeMap<>();
+    Map<String, String> unreadable = new TreeMap<>();
+    Map<String, EgressNode> nodes = new TreeMap<>();
+    for (Path f : files) {
+      EgressYaml.Result y = egressByFile.get(f);
+      if (y == null) {
+        continue;
+      }
+      for (EgressGateway g : y.gateways()) {
+        gws.put(g.key(), g);
+        unreadable.remove(g.key());
+      }
+      y.unreadable().forEach((k, v) -> {
+        unreadable.put(k, v);
+        gws.remove(k);
+      });
+      y.nodes().forEach(n -> nodes.put(n.name(), n));
+    }
+    gws.forEach((k, g) -> {
+      EgressGateway before = lastGateways.get(k);
+      if (!g.equals(before)) {
+        sink.egressGateway(g, before == null && !lastUnreadable.containsKey(k) ? "add" : "update");
+      }
+    });
+    unreadable.forEach((k, v) -> {
+      if (!v.equals(lastUnreadable.get(k))) {
+        String[] nsName = k.split("/", 2);
+        sink.egressGatewayUnreadable(nsName[0], nsName[1], v);
+      }
+    });
+    for (String k : union(lastGateways.keySet(), lastUnreadable.keySet())) {
+      if (!gws.containsKey(k) && !unreadable.containsKey(k)) {
+        String[] nsName = k.split("/", 2);
+        sink.egressGatewayDeleted(nsName[0], nsName[1]);
+      }
+    }
+    nodes.forEach((k, n) -> {
+      EgressNode before = lastNodes.get(k);
+      if (!n.equals(before)) {
+        sink.egressNode(n, before == null ? "add" : "update");
+      }
+    });
+    for (String k : lastNodes.keySet()) {
+      if (!nodes.containsKey(k)) {
+        sink.egressNodeDeleted(k);
+      }
+    }
+    lastGateways = gws;
+    lastUnreadable = unreadable;
+    lastNodes = nodes;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> s = new java.util.TreeSet<>(a);
+    s.addAll(b);
+    return s;
   }
 
   private static boolean isManifest(Path p) {

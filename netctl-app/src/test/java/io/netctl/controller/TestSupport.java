@@ -53,6 +53,13 @@ final class TestSupport {
     return (int) out.lines().filter(l -> !l.isBlank()).count();
   }
 
+  /** The registry in the Prometheus text format (what /metrics serves). */
+  static String scrape(io.prometheus.metrics.model.registry.PrometheusRegistry registry) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The sum of a counter's data points whose labels include {@code match}. */
   static long counter(ControllerMetrics m, String name, Map<String, String> match) {
     long sum = 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netctl.bfd.metrics.BfdMetrics;
 import io.netctl.controller.ControllerMetrics;
+import io.netctl.controller.ControllerRuntime;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -28,21 +29,16 @@ import org.junit.jupiter.api.TestFactory;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Every PromQL expression in {@code docs/grafana/*.json} selects only metrics netctl really registers: the BFD
- * metrics from {@link BfdMetrics}, the controller's from {@link ControllerMetrics}, the egress engine's from
- * {@link #REGISTRARS}.
+ * Every PromQL expression in {@code docs/grafana/*.json} selects only metrics netctl really registers: what
+ * {@link ControllerRuntime#registerMetrics} puts in the controller's registry ({@link ControllerMetrics}, the egress
+ * engine's metrics and {@link BfdMetrics}).
  */
 class DashboardsTest {
   static final Path DIR = Path.of("../docs/grafana");
 
-  /**
-   * Whatever fills netctl's registry. The egress entry is a stand-in for the agreed names
-   * ({@link MetricsContract}) until the egress engine's metrics are merged; then it becomes their registration.
-   */
+  /** What fills the controller's registry: exactly what {@code netctl controller} registers. */
   static final List<Consumer<PrometheusRegistry>> REGISTRARS = List.of(
-      r -> r.register(new BfdMetrics(List::of, System::nanoTime)),
-      ControllerMetrics::new,
-      MetricsContract::egress);
+      r -> ControllerRuntime.registerMetrics(r, List::of));
 
   /** The series names a registry exposes: {@code _total} of counters, {@code _bucket/_count/_sum} of histograms. */
   static Set<String> exposedNames() {

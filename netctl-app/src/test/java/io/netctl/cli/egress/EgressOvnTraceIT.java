@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.netctl.anp.api.Namespace;
 import io.netctl.anp.api.Pod;
 import io.netctl.bfd.codec.BfdState;
-import io.netctl.cli.EgressNbWriter;
+import io.netctl.controller.EgressNbWriter;
 import io.netctl.egress.EgressCore;
 import io.netctl.egress.EgressMetrics;
 import io.netctl.egress.api.EgressBfd;

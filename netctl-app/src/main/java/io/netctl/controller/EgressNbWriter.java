@@ -1,4 +1,4 @@
-package io.netctl.cli;
+package io.netctl.controller;
 
 import io.netctl.egress.EgressCore;
 import io.netctl.ovn.nb.NbState;
@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The egress engine's writer on an ovn-adapter {@link Reconciler} of its own, scoped to the egress rows
  * ({@link io.netctl.ovn.nb.Ownership#isEgress}): the policy reconciler and this one share the NB, not their rows, and
- * a failover never waits behind a large policy transaction. The controller creates one the same way.
+ * a failover never waits behind a large policy transaction. {@code netctl egress run} and the controller ({@link
+ * EgressController}) use it.
  */
 public final class EgressNbWriter implements EgressCore.NbWriter {
   private final Reconciler reconciler;
