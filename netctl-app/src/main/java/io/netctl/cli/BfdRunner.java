@@ -38,8 +38,7 @@ final class BfdRunner implements AutoCloseable {
   private final PrintWriter out;
   private final PrintWriter err;
   /** Maps the sessions' monotonic clock to wall-clock time. */
-  private final long anchorNanos = System.nanoTime();
-  private final Instant anchorInstant = Instant.now();
+  private final WallClockAnchor anchor = WallClockAnchor.sample();
 
   /** Read by the consumer thread while {@link #apply} changes it. */
   private final Map<BfdSessionSpec.SpeakerKey, BfdSpeaker> speakers = new ConcurrentHashMap<>();
@@ -224,7 +223,7 @@ final class BfdRunner implements AutoCloseable {
   }
 
   Instant wallClock(long nanoTime) {
-    return anchorInstant.plusNanos(nanoTime - anchorNanos);
+    return anchor.at(nanoTime);
   }
 
   /** One state change as a JSON line (the format of {@code netctl bfd run}). */

@@ -107,33 +107,8 @@ final class EgressCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    /**
-     * The wall-clock time of {@link #anchorNanos}, for the JSON lines' {@code ts}. Sampled after a warm-up and as the
-     * tightest of a few (nanoTime, Instant) pairs: the first {@code Instant.now()} of a fresh JVM loads classes, and
-     * on a loaded machine that took several milliseconds, by which every later {@code ts} was too late (a BFD Down
-     * stamped after the NB commit it caused, seen by an independent monitor).
-     */
-    private final long anchorNanos;
-    private final Instant anchor;
-
-    {
-      Instant.now().plusNanos(System.nanoTime()).toString(); // warm-up: load the classes ts() uses
-      long best = Long.MAX_VALUE;
-      long at = 0;
-      Instant when = null;
-      for (int i = 0; i < 5; i++) {
-        long a = System.nanoTime();
-        Instant t = Instant.now();
-        long b = System.nanoTime();
-        if (b - a < best) {
-          best = b - a;
-          at = a + (b - a) / 2;
-          when = t;
-        }
-      }
-      anchorNanos = at;
-      anchor = when;
-    }
+    /** Maps the nanoTime stamps of BFD changes and commits to the JSON lines' {@code ts}. */
+    private final WallClockAnchor anchor = WallClockAnchor.sample();
 
     @Override
     public Integer call() throws Exception {
@@ -252,7 +227,7 @@ final class EgressCommand implements Runnable {
     }
 
     private String ts(long nanoTime) {
-      return anchor.plusNanos(nanoTime - anchorNanos).toString();
+      return anchor.at(nanoTime).toString();
     }
 
     private void log(PrintWriter err, String m) {
