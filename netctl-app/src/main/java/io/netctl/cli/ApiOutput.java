@@ -6,6 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,6 +17,15 @@ final class ApiOutput {
   private static final JsonFormat.Printer COMPACT = PRETTY.omittingInsignificantWhitespace();
 
   private ApiOutput() {}
+
+  /** {@code m} in the chosen format; {@code table} renders the table form. */
+  static <M extends MessageOrBuilder> String render(ClientOptions.Format f, M m, Function<M, String> table) {
+    return switch (f) {
+      case json -> json(m);
+      case yaml -> yaml(m);
+      case table -> table.apply(m);
+    };
+  }
 
   /** Indented JSON, ending in a newline. */
   static String json(MessageOrBuilder m) {

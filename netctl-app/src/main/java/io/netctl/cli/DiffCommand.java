@@ -36,11 +36,7 @@ final class DiffCommand implements Callable<Integer> {
     try (ApiClient c = client.open(spec.commandLine())) {
       DiffResponse d = c.blocking().withDeadlineAfter(client.timeoutSeconds, TimeUnit.SECONDS)
           .diff(DiffRequest.getDefaultInstance());
-      out.print(switch (client.output) {
-        case json -> ApiOutput.json(d);
-        case yaml -> ApiOutput.yaml(d);
-        case table -> table(d);
-      });
+      out.print(ApiOutput.render(client.output, d, DiffCommand::table));
       out.flush();
       return exitCode && !d.getInSync() ? Main.EXIT_DIFFERENT : 0;
     } catch (StatusRuntimeException e) {

@@ -93,11 +93,7 @@ final class ExplainCommand implements Callable<Integer> {
         return client.failed("explain", e, err);
       }
     }
-    out.print(switch (client.output) {
-      case json -> ApiOutput.json(r);
-      case yaml -> ApiOutput.yaml(r);
-      case table -> table(r, req);
-    });
+    out.print(ApiOutput.render(client.output, r, x -> table(x, req)));
     out.flush();
     return exitCode && r.getVerdict() == Verdict.VERDICT_DROPPED ? Main.EXIT_DIFFERENT : 0;
   }

@@ -42,11 +42,7 @@ final class PoliciesCommand implements Callable<Integer> {
         err.flush();
         return 0;
       }
-      out.print(switch (client.output) {
-        case json -> ApiOutput.json(r);
-        case yaml -> ApiOutput.yaml(r);
-        case table -> table(r);
-      });
+      out.print(ApiOutput.render(client.output, r, PoliciesCommand::table));
       out.flush();
       return 0;
     } catch (StatusRuntimeException e) {

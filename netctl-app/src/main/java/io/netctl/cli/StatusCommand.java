@@ -30,11 +30,7 @@ final class StatusCommand implements Callable<Integer> {
     try (ApiClient c = client.open(spec.commandLine())) {
       StatusResponse s = c.blocking().withDeadlineAfter(client.timeoutSeconds, TimeUnit.SECONDS)
           .status(StatusRequest.getDefaultInstance());
-      out.print(switch (client.output) {
-        case json -> ApiOutput.json(s);
-        case yaml -> ApiOutput.yaml(s);
-        case table -> table(s);
-      });
+      out.print(ApiOutput.render(client.output, s, StatusCommand::table));
       out.flush();
       return 0;
     } catch (StatusRuntimeException e) {
