@@ -155,7 +155,9 @@ public record ControllerRuntime(
       }
       OvsdbConnector connector =
           new OvsdbConnector(remotes, tls, OvsdbConnector.NB_DATABASE, nbTimeout, m -> log.accept("OVSDB: " + m));
-      Reconciler reconciler = Reconciler.on(connector, new Reconciler.Options(5000, nbTimeout), log);
+      // pod events (relabelled, added, deleted) only mutate member columns: those go out on the direct channel
+      Reconciler reconciler = Reconciler.on(connector, new Reconciler.Options(5000, nbTimeout), log)
+          .directFastPath(true);
       r.closeables.add(reconciler);
 
       KubernetesClient client = null;

@@ -21,18 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A second, minimal JSON-RPC connection to the same OVSDB server for the egress fast path: small transactions of
- * {@code mutate} operations, written by the calling thread straight onto a blocking socket with TCP_NODELAY.
+ * A second, minimal JSON-RPC connection to the same OVSDB server for the latency-sensitive writes: the egress
+ * failover's nexthop mutates and the reconciler's member-only deltas (a pod relabelled, added or deleted), written by
+ * the calling thread straight onto a blocking socket with TCP_NODELAY.
  *
  * <p>Why: through the OpenDaylight library a transaction is serialized with Jackson through its schema-typed
  * operation classes, gets a random UUID and a reaper task, and is handed to the library's I/O thread, which must be
  * scheduled before the bytes leave; on a busy 2-core machine that hand-off alone cost milliseconds, and the code
- * runs cold (a failover is rare, so that path is interpreted, not compiled). Here the request is a few hundred bytes
- * built with a {@link StringBuilder} and written by one {@code write} system call from the thread that decided it;
- * the reply is read by a reader thread of this channel, which also answers the server's {@code echo} probes.
+ * runs cold (a failover is rare, so that path is interpreted, not compiled). Here the request is built with a
+ * {@link StringBuilder} and written by one {@code write} system call from the thread that decided it; the reply is
+ * read by a reader thread of this channel, which also answers the server's {@code echo} probes.
  *
- * <p>Only what the fast path needs: {@link Operation.Mutate} of a set column, with string, integer or UUID elements;
- * anything else is refused with an {@link IllegalArgumentException} (callers use the library's session for it).
+ * <p>Every operation netctl sends ({@link Operation}: insert with named UUIDs, update, mutate, delete) with atoms,
+ * sets of atoms and maps of atoms as values; the values are written as they are (a {@link java.util.Set} as an OVSDB
+ * set, a {@link Map} as a map), without the schema, so a value of the wrong type is the server's error to report.
+ * This channel monitors nothing: a caller that keeps a replica from a monitor on another connection must mind that
+ * the monitor's update of a transaction sent here can arrive after the reply (see {@code Reconciler}).
  */
 final class DirectTransactChannel implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,22 +104,42 @@ final class DirectTransactChannel implements AutoCloseable {
     }
   }
 
-  /** Whether this channel can send {@code ops}. */
+  /** Whether this channel can send {@code ops}: every operation, with atoms, sets of atoms and maps of atoms. */
   static boolean supports(List<Operation> ops) {
     if (ops.isEmpty()) {
       return false;
     }
     for (Operation op : ops) {
-      if (!(op instanceof Operation.Mutate m)) {
-        return false;
+      boolean ok;
+      if (op instanceof Operation.Mutate m) {
+        ok = m.elements().stream().allMatch(DirectTransactChannel::atom);
+      } else if (op instanceof Operation.Insert i) {
+        ok = i.row().values().stream().allMatch(DirectTransactChannel::value);
+      } else if (op instanceof Operation.Update u) {
+        ok = u.row().values().stream().allMatch(DirectTransactChannel::value);
+      } else {
+        ok = op instanceof Operation.Delete;
       }
-      for (Object e : m.elements()) {
-        if (!(e instanceof String || e instanceof Long || e instanceof Integer || e instanceof Uuid)) {
-          return false;
-        }
+      if (!ok) {
+        return false;
       }
     }
     return true;
+  }
+
+  private static boolean atom(Object o) {
+    return o instanceof String || o instanceof Long || o instanceof Integer || o instanceof Boolean
+        || o instanceof Double || o instanceof Uuid || o instanceof NamedUuid;
+  }
+
+  private static boolean value(Object o) {
+    if (o instanceof java.util.Set<?> s) {
+      return s.stream().allMatch(DirectTransactChannel::atom);
+    }
+    if (o instanceof Map<?, ?> m) {
+      return m.entrySet().stream().allMatch(e -> atom(e.getKey()) && atom(e.getValue()));
+    }
+    return atom(o);
   }
 
   /** The JSON-RPC request of one transaction of {@code ops} (all {@link #supports supported}). */
@@ -124,35 +148,119 @@ final class DirectTransactChannel implements AutoCloseable {
     sb.append("{\"id\":").append(id).append(",\"method\":\"transact\",\"params\":[");
     string(sb, database);
     for (Operation op : ops) {
-      Operation.Mutate m = (Operation.Mutate) op;
-      sb.append(",{\"op\":\"mutate\",\"table\":");
-      string(sb, m.table());
-      sb.append(",\"where\":[[\"_uuid\",\"==\",[\"uuid\",");
-      string(sb, m.uuid().value());
-      sb.append("]]],\"mutations\":[[");
-      string(sb, m.column());
-      sb.append(',');
-      string(sb, m.mutator().wireName());
-      sb.append(",[\"set\",[");
-      boolean first = true;
-      for (Object e : m.elements()) {
-        if (!first) {
-          sb.append(',');
+      sb.append(",{\"op\":");
+      if (op instanceof Operation.Mutate m) {
+        sb.append("\"mutate\",\"table\":");
+        string(sb, m.table());
+        where(sb, m.uuid());
+        sb.append(",\"mutations\":[[");
+        string(sb, m.column());
+        sb.append(',');
+        string(sb, m.mutator().wireName());
+        sb.append(',');
+        set(sb, m.elements());
+        sb.append("]]");
+      } else if (op instanceof Operation.Insert i) {
+        sb.append("\"insert\",\"table\":");
+        string(sb, i.table());
+        if (i.uuidName() != null) {
+          sb.append(",\"uuid-name\":");
+          string(sb, i.uuidName().name());
         }
-        first = false;
-        if (e instanceof Uuid u) {
-          sb.append("[\"uuid\",");
-          string(sb, u.value());
-          sb.append(']');
-        } else if (e instanceof String str) {
-          string(sb, str);
-        } else {
-          sb.append(((Number) e).longValue());
-        }
+        row(sb, i.row());
+      } else if (op instanceof Operation.Update u) {
+        sb.append("\"update\",\"table\":");
+        string(sb, u.table());
+        where(sb, u.uuid());
+        row(sb, u.row());
+      } else {
+        Operation.Delete d = (Operation.Delete) op;
+        sb.append("\"delete\",\"table\":");
+        string(sb, d.table());
+        where(sb, d.uuid());
       }
-      sb.append("]]]]}");
+      sb.append('}');
     }
     return sb.append("]}").toString();
+  }
+
+  private static void where(StringBuilder sb, Uuid u) {
+    sb.append(",\"where\":[[\"_uuid\",\"==\",[\"uuid\",");
+    string(sb, u.value());
+    sb.append("]]]");
+  }
+
+  private static void row(StringBuilder sb, Map<String, Object> row) {
+    sb.append(",\"row\":{");
+    boolean first = true;
+    for (Map.Entry<String, Object> e : row.entrySet()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      string(sb, e.getKey());
+      sb.append(':');
+      Object v = e.getValue();
+      if (v instanceof java.util.Set<?> s) {
+        set(sb, s);
+      } else if (v instanceof Map<?, ?> m) {
+        sb.append("[\"map\",[");
+        boolean f = true;
+        for (Map.Entry<?, ?> me : m.entrySet()) {
+          if (!f) {
+            sb.append(',');
+          }
+          f = false;
+          sb.append('[');
+          atom(sb, me.getKey());
+          sb.append(',');
+          atom(sb, me.getValue());
+          sb.append(']');
+        }
+        sb.append("]]");
+      } else {
+        atom(sb, v);
+      }
+    }
+    sb.append('}');
+  }
+
+  private static void set(StringBuilder sb, java.util.Collection<?> elements) {
+    sb.append("[\"set\",[");
+    boolean first = true;
+    for (Object e : elements) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      atom(sb, e);
+    }
+    sb.append("]]");
+  }
+
+  private static void atom(StringBuilder sb, Object e) {
+    if (e instanceof Uuid u) {
+      sb.append("[\"uuid\",");
+      string(sb, u.value());
+      sb.append(']');
+    } else if (e instanceof NamedUuid n) {
+      sb.append("[\"named-uuid\",");
+      string(sb, n.name());
+      sb.append(']');
+    } else if (e instanceof String str) {
+      string(sb, str);
+    } else if (e instanceof Boolean bool) {
+      sb.append(bool.booleanValue());
+    } else if (e instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) {
+        throw new IllegalArgumentException("OVSDB real: " + d);
+      }
+      sb.append(d.doubleValue());
+    } else if (e instanceof Long || e instanceof Integer) {
+      sb.append(((Number) e).longValue());
+    } else {
+      throw new IllegalArgumentException("not an OVSDB atom: " + (e == null ? "null" : e.getClass().getName()));
+    }
   }
 
   private static void string(StringBuilder sb, String s) {
@@ -171,14 +279,16 @@ final class DirectTransactChannel implements AutoCloseable {
   }
 
   /**
-   * Runs one transaction; returns one result per operation (the number of rows each mutate touched).
+   * Runs one transaction; returns one result per operation, as {@link OvsdbSession#transact} does: the new row's
+   * {@link Uuid} for an insert, the number of rows touched for the others.
    *
    * @throws TransactionFailedException the server rejected it: nothing was committed
    * @throws OvsdbException the connection broke or no reply came in time: it may or may not have been committed
    */
   List<Object> transact(List<Operation> ops, long timeoutMillis) throws OvsdbException {
     if (!supports(ops)) {
-      throw new IllegalArgumentException("direct transact: only mutates of set columns (got " + ops + ")");
+      throw new IllegalArgumentException("direct transact: values must be atoms, sets or maps of atoms (got " + ops
+          + ")");
     }
     long t0 = System.nanoTime();
     long id = ids.incrementAndGet();
@@ -238,7 +348,15 @@ final class DirectTransactChannel implements AutoCloseable {
     }
     List<Object> outList = new ArrayList<>(ops.size());
     for (int i = 0; i < ops.size(); i++) {
-      outList.add(results.get(i).path("count").asLong());
+      if (ops.get(i) instanceof Operation.Insert) {
+        JsonNode u = results.get(i).path("uuid");
+        if (!u.isArray() || u.size() != 2 || !"uuid".equals(u.get(0).asText())) {
+          throw new OvsdbException(remote + ": insert without a uuid in the reply: " + results.get(i));
+        }
+        outList.add(new Uuid(u.get(1).asText()));
+      } else {
+        outList.add(results.get(i).path("count").asLong());
+      }
     }
     return outList;
   }

@@ -163,25 +163,47 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /** Makes the NB's owned rows equal {@code state}: creates, updates and deletes (orphans included). */
-  public synchronized ReconcileResult reconcile(NbState state) throws OvsdbException {
-    desired = Planner.Desired.copyOf(Objects.requireNonNull(state, "state"));
-    return run(Planner.Scope.ALL, false);
+  public ReconcileResult reconcile(NbState state) throws OvsdbException {
+    Planner.Desired d = Planner.Desired.copyOf(Objects.requireNonNull(state, "state"));
+    writersWaiting.incrementAndGet();
+    synchronized (this) {
+      writersWaiting.decrementAndGet();
+      desired = d;
+      return run(Planner.Scope.ALL, false);
+    }
   }
 
   /** Applies a change to the last desired state, touching only the rows it names (all of them after a reconnect). */
-  public synchronized ReconcileResult apply(NbDelta delta) throws OvsdbException {
-    if (desired == null) {
-      throw new IllegalStateException("apply(NbDelta) before reconcile(NbState)");
+  public ReconcileResult apply(NbDelta delta) throws OvsdbException {
+    writersWaiting.incrementAndGet();
+    synchronized (this) {
+      writersWaiting.decrementAndGet();
+      if (desired == null) {
+        throw new IllegalStateException("apply(NbDelta) before reconcile(NbState)");
+      }
+      desired.apply(delta);
+      return run(Planner.Scope.of(delta), false);
     }
-    desired.apply(delta);
-    return run(Planner.Scope.of(delta), false);
   }
+
+  /**
+   * Callers of {@link #reconcile}, {@link #apply} and {@link #mutateNexthops} waiting for the lock: the chunked
+   * {@link #resync()} lets them go first between its chunks (a Java monitor is not fair: the resync thread would
+   * otherwise take it straight back).
+   */
+  private final java.util.concurrent.atomic.AtomicInteger writersWaiting =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Reloads the member columns netctl does not monitor ({@code Port_Group.ports}, {@code Address_Set.addresses}) with
    * a {@code select} and reconciles the whole last desired state: owned rows whose members someone else changed are
    * repaired. Runs every {@link Options#resyncEvery()} in the background; before the first {@link #reconcile} it
    * does nothing.
+   *
+   * <p>The select runs without the lock, and the whole state is planned and committed in chunks of
+   * {@link #RESYNC_CHUNK_ROWS} rows, each under the lock, with waiting {@link #apply deltas} let in between: a pod
+   * relabelled during a resync waits for one chunk, not for the whole state (seconds at 10,000 pods). Right after a
+   * reconnect the whole state is planned at once, as every call does then.
    */
   public ReconcileResult resync() throws OvsdbException {
     // The select runs without the lock (at 10,000 pods it takes seconds, and deltas would wait for it); its rows are
@@ -203,6 +225,8 @@ public final class Reconciler implements AutoCloseable {
         selected = null;
       }
     }
+    long t0 = System.nanoTime();
+    List<Planner.Scope> chunks;
     synchronized (this) {
       if (desired == null) {
         return new ReconcileResult(new ChangeCounts(), 0, 0, 0, List.of(), List.of(), List.of(), 0);
@@ -220,8 +244,93 @@ public final class Reconciler implements AutoCloseable {
           dropSession(); // run() reconnects, which loads them too
         }
       }
-      return run(Planner.Scope.ALL, false);
+      if (session == null || !session.isConnected() || fresh) {
+        return run(Planner.Scope.ALL, false); // a new replica is planned whole in any case
+      }
+      chunks = resyncChunks(RESYNC_CHUNK_ROWS);
     }
+    // The whole state in chunks, each planned and committed under the lock, released in between: at 10,000 pods a
+    // whole-state plan takes seconds, and a delta (a pod relabelled) must not wait for it. The chunks cover every
+    // desired and every owned row, which is what Scope.ALL plans; rows a delta adds meanwhile are the delta's.
+    ChangeCounts counts = new ChangeCounts();
+    List<String> warnings = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    int committed = 0;
+    int ops = 0;
+    int reconnects = 0;
+    for (Planner.Scope chunk : chunks) {
+      long yieldUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+      while (writersWaiting.get() > 0 && System.nanoTime() < yieldUntil) {
+        LockSupport.parkNanos(20_000); // a delta is waiting for the lock: let it have it first
+      }
+      ReconcileResult r;
+      synchronized (this) {
+        if (closed) {
+          break;
+        }
+        r = run(chunk, false);
+      }
+      counts.addAll(r.counts());
+      warnings.addAll(r.warnings());
+      errors.addAll(r.errors());
+      committed += r.transactions();
+      ops += r.operations();
+      reconnects += r.reconnects();
+      if (r.reconnects() > 0) {
+        break; // reconnecting planned the whole state already
+      }
+    }
+    return new ReconcileResult(counts, committed, ops, millisSince(t0), warnings, errors, List.of(), reconnects);
+  }
+
+  /** Rows per chunk of the periodic resync: a concurrent delta waits for at most one chunk's plan and commit. */
+  public static final int RESYNC_CHUNK_ROWS = 64;
+
+  /**
+   * Every desired and every owned row, as scopes of at most {@code size} rows: Address_Sets first, then Port_Groups,
+   * ACLs and Logical_Router_Policies (the order of {@link Planner.Scope#ALL}'s plan).
+   */
+  private List<Planner.Scope> resyncChunks(int size) {
+    Set<String> as = new TreeSet<>(desired.addressSets().keySet());
+    Set<String> pg = new TreeSet<>(desired.portGroups().keySet());
+    Set<String> acl = new TreeSet<>(desired.acls().keySet());
+    Set<String> lrp = new TreeSet<>(desired.routerPolicies().keySet());
+    synchronized (cache) {
+      as.addAll(cache.ownedAddressSetNames());
+      pg.addAll(cache.ownedPortGroupNames());
+      acl.addAll(cache.ownedAclIds());
+      lrp.addAll(cache.ownedRouterPolicyIds());
+    }
+    List<Planner.Scope> out = new ArrayList<>();
+    for (List<String> c : partition(as, size)) {
+      out.add(new Planner.Scope(false, Set.of(), Set.copyOf(c), Set.of()));
+    }
+    for (List<String> c : partition(pg, size)) {
+      out.add(new Planner.Scope(false, Set.copyOf(c), Set.of(), Set.of()));
+    }
+    for (List<String> c : partition(acl, size)) {
+      out.add(new Planner.Scope(false, Set.of(), Set.of(), Set.copyOf(c)));
+    }
+    for (List<String> c : partition(lrp, size)) {
+      out.add(Planner.Scope.routerPolicies(Set.copyOf(c)));
+    }
+    return out;
+  }
+
+  private static List<List<String>> partition(Set<String> keys, int size) {
+    List<List<String>> out = new ArrayList<>();
+    List<String> cur = new ArrayList<>(size);
+    for (String k : keys) {
+      cur.add(k);
+      if (cur.size() == size) {
+        out.add(cur);
+        cur = new ArrayList<>(size);
+      }
+    }
+    if (!cur.isEmpty()) {
+      out.add(cur);
+    }
+    return out;
   }
 
   private void periodicResync() {
@@ -297,7 +406,9 @@ public final class Reconciler implements AutoCloseable {
         for (Planner.Txn t : plan.transactions()) {
           List<Object> results;
           try {
-            results = session.transact(t.ops());
+            results = directFastPath && membersOnly(t.ops())
+                ? session.transactDirect(t.ops())
+                : session.transact(t.ops());
           } catch (TransactionFailedException e) {
             errors.add(e.getMessage());
             return new ReconcileResult(counts, txns, ops, millisSince(t0), warnings, errors, planned, reconnects);
@@ -322,6 +433,21 @@ public final class Reconciler implements AutoCloseable {
       }
     }
     return new ReconcileResult(counts, txns, ops, millisSince(t0), warnings, errors, planned, reconnects);
+  }
+
+  /**
+   * Whether every operation mutates a {@link NbCache#MEMBER_COLUMNS member column}. Only such transactions go on
+   * the direct channel: the monitor does not report those columns, so the replica learns of them from the reply
+   * alone and no monitor update of this transaction can arrive late and overwrite a newer one. (A transaction that
+   * changes monitored columns stays on the library's connection, where the server's update precedes its reply.)
+   */
+  static boolean membersOnly(List<Operation> ops) {
+    for (Operation op : ops) {
+      if (!(op instanceof Operation.Mutate m) || !m.column().equals(NbCache.MEMBER_COLUMNS.get(m.table()))) {
+        return false;
+      }
+    }
+    return !ops.isEmpty();
   }
 
   /**
@@ -377,7 +503,15 @@ public final class Reconciler implements AutoCloseable {
    *
    * @throws IllegalStateException before the first {@link #reconcile}
    */
-  public synchronized ReconcileResult mutateNexthops(List<NexthopChange> changes) throws OvsdbException {
+  public ReconcileResult mutateNexthops(List<NexthopChange> changes) throws OvsdbException {
+    writersWaiting.incrementAndGet();
+    synchronized (this) {
+      writersWaiting.decrementAndGet();
+      return mutateNexthopsLocked(changes);
+    }
+  }
+
+  private ReconcileResult mutateNexthopsLocked(List<NexthopChange> changes) throws OvsdbException {
     if (desired == null) {
       throw new IllegalStateException("mutateNexthops before reconcile(NbState)");
     }
@@ -440,10 +574,12 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /**
-   * Whether {@link #mutateNexthops} writes through the session's direct channel
-   * ({@link OvsdbSession#transactDirect}: a second connection to the same server, opened with each session, on which
-   * the calling thread writes the request itself) instead of the OVSDB library. Off by default (it costs a
-   * connection); the egress writer turns it on.
+   * Whether the latency-sensitive writes go through the session's direct channel ({@link
+   * OvsdbSession#transactDirect}: a second connection to the same server, opened with each session, on which the
+   * calling thread writes the request itself) instead of the OVSDB library: {@link #mutateNexthops} and every
+   * transaction that only mutates member columns ({@code Port_Group.ports}, {@code Address_Set.addresses}: a pod
+   * added, deleted or relabelled). Off by default (it costs a connection); the controller and the egress writer turn
+   * it on.
    */
   public Reconciler directFastPath(boolean on) {
     directFastPath = on;

@@ -51,10 +51,40 @@ class DirectTransactChannelTest {
   }
 
   @Test
-  void onlyMutatesAreSupported() {
+  void insertsUpdatesAndDeletesAreWrittenWithOvsdbValues() throws Exception {
+    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("name", "nc_x");
+    row.put("priority", 1001L);
+    row.put("log", Boolean.TRUE);
+    row.put("addresses", new java.util.TreeSet<Object>(List.of("10.0.0.1", "10.0.0.2")));
+    row.put("external_ids", new java.util.TreeMap<>(java.util.Map.of("netctl.io/owner", "a")));
+    row.put("acls", Set.of(new NamedUuid("acl0")));
+    String r = DirectTransactChannel.request(3, "OVN_Northbound", List.of(
+        new Operation.Insert("ACL", new NamedUuid("acl0"), java.util.Map.of("priority", 7L)),
+        new Operation.Insert("Port_Group", null, row),
+        new Operation.Update("ACL", ROW, java.util.Map.of("match", "ip4")),
+        new Operation.Delete("Address_Set", ROW)));
+    JsonNode p = JSON.readTree(r).get("params");
+    assertThat(p.get(1).toString()).isEqualTo(
+        "{\"op\":\"insert\",\"table\":\"ACL\",\"uuid-name\":\"acl0\",\"row\":{\"priority\":7}}");
+    assertThat(p.get(2).toString()).isEqualTo("{\"op\":\"insert\",\"table\":\"Port_Group\",\"row\":{"
+        + "\"name\":\"nc_x\",\"priority\":1001,\"log\":true,\"addresses\":[\"set\",[\"10.0.0.1\",\"10.0.0.2\"]],"
+        + "\"external_ids\":[\"map\",[[\"netctl.io/owner\",\"a\"]]],\"acls\":[\"set\",[[\"named-uuid\",\"acl0\"]]]}}");
+    assertThat(p.get(3).toString()).isEqualTo("{\"op\":\"update\",\"table\":\"ACL\",\"where\":[[\"_uuid\",\"==\","
+        + "[\"uuid\",\"" + ROW.value() + "\"]]],\"row\":{\"match\":\"ip4\"}}");
+    assertThat(p.get(4).toString()).isEqualTo("{\"op\":\"delete\",\"table\":\"Address_Set\",\"where\":[[\"_uuid\","
+        + "\"==\",[\"uuid\",\"" + ROW.value() + "\"]]]}");
+  }
+
+  @Test
+  void valuesOtherThanAtomsSetsAndMapsAreNotSupported() {
     assertThat(DirectTransactChannel.supports(List.of(delete("192.0.2.11")))).isTrue();
+    assertThat(DirectTransactChannel.supports(List.of(new Operation.Delete(NbCache.LRP, ROW)))).isTrue();
     assertThat(DirectTransactChannel.supports(List.of())).isFalse();
-    assertThat(DirectTransactChannel.supports(List.of(new Operation.Delete(NbCache.LRP, ROW)))).isFalse();
+    assertThat(DirectTransactChannel.supports(List.of(new Operation.Update("ACL", ROW,
+        java.util.Map.of("options", java.util.Map.of("k", List.of("nested"))))))).isFalse();
+    assertThat(DirectTransactChannel.supports(List.of(new Operation.Update("ACL", ROW,
+        java.util.Map.of("priority", new java.math.BigDecimal(1)))))).isFalse();
   }
 
   /**

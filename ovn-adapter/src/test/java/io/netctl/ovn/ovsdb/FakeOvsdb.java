@@ -26,6 +26,10 @@ final class FakeOvsdb {
   private final List<Session> sessions = new ArrayList<>();
   private final AtomicInteger uuids = new AtomicInteger();
   int transactions;
+  /** Transactions that came through {@link OvsdbSession#transactDirect}. */
+  final AtomicInteger directTransactions = new AtomicInteger();
+  /** Called with each transaction's operations before it is applied (on the caller's thread); null: none. */
+  volatile Consumer<List<Operation>> beforeTransact;
   /** Fail the next transaction with a connection error after committing it (true) or before (false); null: no. */
   Boolean breakNext;
 
@@ -404,7 +408,17 @@ final class FakeOvsdb {
       if (!alive) {
         throw new OvsdbException("not connected");
       }
+      Consumer<List<Operation>> hook = beforeTransact;
+      if (hook != null) {
+        hook.accept(ops);
+      }
       return FakeOvsdb.this.transact(ops);
+    }
+
+    @Override
+    public List<Object> transactDirect(List<Operation> ops) throws OvsdbException {
+      directTransactions.incrementAndGet();
+      return transact(ops);
     }
 
     @Override

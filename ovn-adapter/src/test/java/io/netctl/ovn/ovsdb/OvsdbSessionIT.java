@@ -133,6 +133,51 @@ class OvsdbSessionIT {
   }
 
   @Test
+  void directTransactInsertsWithNamedUuidsUpdatesAndDeletesLikeTheLibrary() throws Exception {
+    try (OvsdbSession s = connector(sandbox.nbRemote(), null).connect()) {
+      s.openDirect();
+      Map<String, Object> acl = new java.util.LinkedHashMap<>();
+      acl.put("priority", 1234L);
+      acl.put("direction", "to-lport");
+      acl.put("match", "outport == @it_direct_pg && tcp.dst == 80");
+      acl.put("action", "allow-related");
+      acl.put("log", Boolean.FALSE);
+      acl.put("severity", Set.of());
+      acl.put("external_ids", Map.of("netctl.io/owner", "it", "netctl.io/id", "it_direct_acl"));
+      List<Object> res = s.transactDirect(List.of(
+          new Operation.Insert(NbCache.ACL, new NamedUuid("acl0"), acl),
+          new Operation.Insert(NbCache.PORT_GROUP, new NamedUuid("pg0"), Map.of("name", "it_direct_pg",
+              "acls", Set.of(new NamedUuid("acl0")), "external_ids", Map.of("netctl.io/owner", "it")))));
+      assertThat(res).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(Uuid.class));
+      Uuid aclRow = (Uuid) res.get(0);
+      Uuid pgRow = (Uuid) res.get(1);
+      assertThat(s.select(NbCache.PORT_GROUP, Set.of("name", "acls"))).filteredOn(u -> u.uuid().equals(pgRow))
+          .singleElement().satisfies(u -> assertThat(u.row().get("acls")).isEqualTo(Set.of(aclRow)));
+      assertThat(s.select(NbCache.ACL, Set.of("priority", "log", "external_ids")))
+          .filteredOn(u -> u.uuid().equals(aclRow)).singleElement().satisfies(u -> {
+            assertThat(u.row().get("priority")).isEqualTo(1234L);
+            assertThat(u.row().get("external_ids")).isEqualTo(Map.of("netctl.io/owner", "it", "netctl.io/id",
+                "it_direct_acl"));
+          });
+      assertThat(s.transactDirect(List.of(new Operation.Update(NbCache.ACL, aclRow, Map.of("priority", 1235L,
+          "log", Boolean.TRUE))))).containsExactly(1L);
+      assertThat(s.select(NbCache.ACL, Set.of("priority", "log"))).filteredOn(u -> u.uuid().equals(aclRow))
+          .singleElement().satisfies(u -> assertThat(u.row()).containsEntry("priority", 1235L)
+              .containsEntry("log", Boolean.TRUE));
+      // a rejected transaction (a second Port_Group of the same name breaks the name index) commits nothing
+      assertThatThrownBy(() -> s.transactDirect(List.of(
+          new Operation.Update(NbCache.ACL, aclRow, Map.of("priority", 1)),
+          new Operation.Insert(NbCache.PORT_GROUP, null, Map.of("name", "it_direct_pg")))))
+          .isInstanceOf(TransactionFailedException.class);
+      assertThat(s.select(NbCache.ACL, Set.of("priority"))).filteredOn(u -> u.uuid().equals(aclRow))
+          .singleElement().satisfies(u -> assertThat(u.row()).containsEntry("priority", 1235L));
+      assertThat(s.transactDirect(List.of(new Operation.Delete(NbCache.PORT_GROUP, pgRow)))).containsExactly(1L);
+      // the ACL is not a root row: the server collected it with its last holder
+      assertThat(s.select(NbCache.ACL, Set.of("priority"))).noneMatch(u -> u.uuid().equals(aclRow));
+    }
+  }
+
+  @Test
   void aDeadRemoteIsSkipped() throws Exception {
     String remotes = "tcp:127.0.0.1:" + freePort() + "," + sandbox.nbRemote();
     try (OvsdbSession s = connector(remotes, null).connect()) {

@@ -7,6 +7,7 @@ import io.netctl.ovn.nb.Acl;
 import io.netctl.ovn.nb.AclAction;
 import io.netctl.ovn.nb.AclDirection;
 import io.netctl.ovn.nb.AddressSet;
+import io.netctl.ovn.nb.NbDelta;
 import io.netctl.ovn.nb.NbState;
 import io.netctl.ovn.nb.Ownership;
 import io.netctl.ovn.nb.PortGroup;
@@ -301,6 +302,102 @@ class ReconcilerTest {
     assertThat(res.counts().isEmpty()).isFalse();
     assertThat(owned(db)).isEqualTo(s);
     assertThat(members(r.cache())).isEqualTo(members(db));
+  }
+
+  /** Address sets nc_a000… with two addresses each, and a Port_Group with an ACL per tenth of them. */
+  private static NbState manyRows(int n) {
+    List<io.netctl.ovn.nb.NbRow> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(as(String.format("nc_a%03d", i), "10.1." + (i / 250) + "." + (i % 250 + 1), "10.9.9.9"));
+      if (i % 10 == 0) {
+        String pg = String.format("nc_p%03d", i);
+        rows.add(pg(pg, "pod" + (i % RandomStates.LSPS) + ".ns"));
+        rows.add(acl(String.format("nc_acl%03d", i), pg, 1, 1000 + i, AclAction.ALLOW_RELATED, "info"));
+      }
+    }
+    return NbState.of(rows);
+  }
+
+  @Test
+  void aResyncOfManyChunksRepairsEditsAndDeletesOrphansLikeAWholePlan() throws Exception {
+    int n = Reconciler.RESYNC_CHUNK_ROWS * 4 + 7;
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = manyRows(n);
+    r.reconcile(s);
+    // external edits of owned members in every chunk, and owned orphans another netctl left behind
+    for (int i = 0; i < n; i += 17) {
+      db.setColumn(NbCache.ADDRESS_SET, String.format("nc_a%03d", i), "addresses", Set.of("10.6.6.6"));
+    }
+    db.setColumn(NbCache.PORT_GROUP, "nc_p000", "ports", Set.of());
+    Reconciler other = reconciler(db, 5000);
+    other.reconcile(NbState.of(List.of(as("nc_zz_orphan", "10.7.7.7"), pg("nc_zz_pg", "pod1.ns"),
+        acl("nc_zz_acl", "nc_zz_pg", 1, 99, AclAction.DROP, "info"))));
+    other.close();
+    assertThat(owned(db)).isNotEqualTo(s);
+
+    ReconcileResult res = r.resync();
+    assertThat(res.ok()).as("errors %s", res.errors()).isTrue();
+    assertThat(owned(db)).isEqualTo(s);
+    assertThat(members(r.cache())).isEqualTo(members(db));
+    assertThat(res.counts().toString()).contains("Address_Set");
+    // and a whole-state reconcile afterwards finds nothing left to do
+    assertThat(r.reconcile(s).transactions()).isZero();
+  }
+
+  @Test
+  void aDeltaDuringAResyncGoesBetweenTwoChunksNotAfterTheWholeState() throws Exception {
+    int n = Reconciler.RESYNC_CHUNK_ROWS * 4;
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    NbState s = manyRows(n);
+    r.reconcile(s);
+    for (int i = 0; i < n; i++) { // every chunk of Address_Sets has something to repair: one transaction each
+      db.setColumn(NbCache.ADDRESS_SET, String.format("nc_a%03d", i), "addresses", Set.of("10.6.6.6"));
+    }
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletableFuture<Thread> delta = new java.util.concurrent.CompletableFuture<>();
+    NbDelta d = new NbDelta(List.of(as("nc_new", "10.3.3.3")), List.of(), List.of());
+    db.beforeTransact = ops -> {
+      boolean mine = ops.stream().anyMatch(o -> o instanceof Operation.Insert);
+      order.add(mine ? "delta" : "resync");
+      if (!mine && !delta.isDone()) {
+        // the first resync chunk is committing (under the reconciler's lock): a pod event arrives now
+        Thread t = new Thread(() -> {
+          try {
+            r.apply(d);
+          } catch (OvsdbException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        t.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.BLOCKED);
+        delta.complete(t);
+      }
+    };
+    ReconcileResult res = r.resync();
+    delta.get().join();
+    assertThat(res.ok()).isTrue();
+    assertThat(order).startsWith("resync", "delta").contains("resync", org.assertj.core.api.Assertions.atIndex(2));
+    assertThat(owned(db).addressSets()).containsKey("nc_new");
+  }
+
+  @Test
+  void withTheDirectChannelOnlyMemberOnlyTransactionsGoDirect() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000).directFastPath(true);
+    r.reconcile(NbState.of(List.of(pg("nc_p", "pod1.ns"), as("nc_a", "10.0.0.1"))));
+    int before = db.directTransactions.get(); // the first reconcile inserts rows: the library's connection
+    assertThat(before).isZero();
+    // a pod relabelled: members only
+    r.apply(new NbDelta(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1", "10.0.0.2")), List.of(),
+        List.of()));
+    assertThat(db.directTransactions.get()).isEqualTo(1);
+    // a new ACL: monitored columns change, so the library's connection (its update precedes its reply)
+    r.apply(new NbDelta(List.of(acl("nc_acl", "nc_p", 1, 1000, AclAction.DROP, "info")), List.of(), List.of()));
+    assertThat(db.directTransactions.get()).isEqualTo(1);
+    assertThat(owned(db).portGroups().get("nc_p").ports()).containsExactly("pod1.ns", "pod2.ns");
+    assertThat(owned(db).acls()).containsKey("nc_acl");
   }
 
   @Test

@@ -45,6 +45,8 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp perf/target/benchmarks.jar io.netctl.perf.ovn.ReconcileBench [pods] [anps] [rulesPerAnp] [changes]</pre>
  *
  * <p>System properties: {@code -Dbench.nbctl=false} skips the {@code ovn-nbctl} baseline (and its second sandbox);
+ * {@code -Dbench.writers=library,direct} (default both, interleaved change by change) which connection the
+ * member-only deltas go out on ({@code Reconciler.directFastPath});
  * {@code -Dbench.northd=on|off|both} (default both) measures the label changes with ovn-northd running, without it
  * (stopped after the first pass), or both in that order; {@code -Dbench.monitorMembers=true} also monitors
  * {@code Port_Group.ports} and {@code Address_Set.addresses}, as netctl did before they were taken out of the
@@ -143,25 +145,29 @@ public final class ReconcileBench {
       // ---- 2. one pod label change -> NB committed ----
       List<Pod> podList = new ArrayList<>(cluster.pods);
       Random rnd = new Random(7);
+      List<String> writers = List.of(System.getProperty("bench.writers", "library,direct").split(","));
       if (!northd.equals("off")) {
-        changes(rec, compiler, podList, rnd, changes, "with ovn-northd running");
+        changes(rec, compiler, podList, rnd, changes, "with ovn-northd running", writers);
       }
       if (!northd.equals("on")) {
         a.runResult("sh", "-c", "kill $(cat '" + a.dir().resolve("ovn-northd.pid") + "')");
-        changes(rec, compiler, podList, rnd, changes, "without ovn-northd");
+        changes(rec, compiler, podList, rnd, changes, "without ovn-northd", writers);
       }
+      rec.directFastPath(writers.contains("direct"));
       NbState check = compiler.state();
       ReconcileResult verify = rec.reconcile(check);
       System.out.printf("full reconcile after the changes: %d transactions (0 = the deltas were exact)%n",
           verify.transactions());
       long r0 = System.nanoTime();
       ReconcileResult rs = rec.resync();
-      System.out.printf("periodic resync (select of every member + whole-state plan): %d ms, %d transactions%n",
-          (System.nanoTime() - r0) / 1_000_000, rs.transactions());
-      // a label change that arrives together with a periodic resync waits for its whole-state plan (the select of the
-      // members runs without the reconciler's lock)
+      System.out.printf("periodic resync (select of every member + whole-state plan in chunks of %d rows): %d ms, %d"
+          + " transactions%n", Reconciler.RESYNC_CHUNK_ROWS, (System.nanoTime() - r0) / 1_000_000, rs.transactions());
+      // a label change that arrives during a periodic resync waits for at most one chunk (the select of the members
+      // runs without the reconciler's lock; the whole-state plan releases it after each chunk)
       List<Pod> pl = new ArrayList<>(cluster.pods);
       Random rr = new Random(11);
+      Histogram during = new Histogram(60_000_000L, 3);
+      long resyncMs = 0;
       for (int i = 0; i < 3; i++) {
         java.util.concurrent.CompletableFuture<Long> bg = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           long b0 = System.nanoTime();
@@ -172,15 +178,25 @@ public final class ReconcileBench {
           }
           return (System.nanoTime() - b0) / 1_000_000;
         });
-        Pod p = pl.get(rr.nextInt(pl.size()));
-        TreeMap<String, String> labels = new TreeMap<>(p.labels());
-        labels.put("app", "b" + i);
-        NbDelta d = compiler.apply(new ClusterEvent.Upsert(p.withLabels(labels)));
-        long a0 = System.nanoTime();
-        rec.apply(d);
-        System.out.printf("label change during a resync: committed after %d ms (resync took %d ms)%n",
-            (System.nanoTime() - a0) / 1_000_000, bg.get());
+        int n = 0;
+        while (!bg.isDone()) { // label changes back to back for as long as the resync runs
+          int k = rr.nextInt(pl.size());
+          Pod p = pl.get(k);
+          TreeMap<String, String> labels = new TreeMap<>(p.labels());
+          labels.put("app", "b" + (n++ % 20));
+          Pod q = p.withLabels(labels);
+          pl.set(k, q);
+          NbDelta d = compiler.apply(new ClusterEvent.Upsert(q));
+          long a0 = System.nanoTime();
+          rec.apply(d);
+          during.recordValue((System.nanoTime() - a0) / 1_000);
+        }
+        resyncMs = Math.max(resyncMs, bg.get());
       }
+      System.out.printf("label changes during 3 periodic resyncs (each up to %d ms): delta -> NB committed n=%d, p50"
+          + " %.2f ms, p99 %.2f ms, max %.2f ms%n", resyncMs, during.getTotalCount(),
+          during.getValueAtPercentile(50) / 1000.0, during.getValueAtPercentile(99) / 1000.0,
+          during.getMaxValue() / 1000.0);
 
       // ---- 3. the replica's memory ----
       rec.close();
@@ -199,22 +215,34 @@ public final class ReconcileBench {
   }
 
 
-  /** {@code changes} pod label changes, one at a time, after a warm-up: compile the event, apply the delta. */
-  static void changes(Reconciler rec, PolicyCompiler compiler, List<Pod> podList, Random rnd, int changes, String label)
-      throws Exception {
-    Histogram commit = new Histogram(60_000_000L, 3);
-    Histogram transact = TimedSession.TRANSACT;
-    Histogram updates = TimedSession.UPDATES;
-    Histogram endToEnd = new Histogram(60_000_000L, 3);
-    int rows = 0;
-    int warmup = Math.min(50, changes / 5);
-    for (int i = 0; i < changes + warmup; i++) {
+  /**
+   * {@code changes} pod label changes per writer, one at a time, after a warm-up: compile the event, apply the delta.
+   * With two writers the changes alternate between them (the library's connection, the direct channel), so both see
+   * the same machine at the same time.
+   */
+  static void changes(Reconciler rec, PolicyCompiler compiler, List<Pod> podList, Random rnd, int changes, String label,
+      List<String> writers) throws Exception {
+    int w = writers.size();
+    Histogram[] commit = new Histogram[w];
+    Histogram[] endToEnd = new Histogram[w];
+    Histogram[] transact = new Histogram[w];
+    for (int j = 0; j < w; j++) {
+      commit[j] = new Histogram(60_000_000L, 3);
+      endToEnd[j] = new Histogram(60_000_000L, 3);
+      transact[j] = new Histogram(60_000_000L, 3);
+    }
+    long rows = 0;
+    int warmup = Math.min(100, changes / 3) * w;
+    for (int i = 0; i < (changes * w) + warmup; i++) {
+      int j = i % w;
+      rec.directFastPath(writers.get(j).equals("direct"));
       int k = rnd.nextInt(podList.size());
       Pod p = podList.get(k);
       TreeMap<String, String> labels = new TreeMap<>(p.labels());
       labels.put("app", "a" + rnd.nextInt(20));
       Pod q = p.withLabels(labels);
       podList.set(k, q);
+      TimedSession.TRANSACT.reset();
       long e0 = System.nanoTime();
       NbDelta d = compiler.apply(new ClusterEvent.Upsert(q));
       long e1 = System.nanoTime();
@@ -224,29 +252,32 @@ public final class ReconcileBench {
         throw new IllegalStateException("apply failed: " + dr.errors());
       }
       if (i == warmup) {
-        transact.reset();
-        updates.reset();
+        TimedSession.UPDATES.reset();
         TimedSession.ARRIVAL.reset();
         TimedSession.ELEMENTS.reset();
       }
       if (i >= warmup) {
-        commit.recordValue((e2 - e1) / 1_000);
-        endToEnd.recordValue((e2 - e0) / 1_000);
+        commit[j].recordValue((e2 - e1) / 1_000);
+        endToEnd[j].recordValue((e2 - e0) / 1_000);
+        transact[j].add(TimedSession.TRANSACT);
         rows += d.size();
       }
     }
     System.out.println();
-    System.out.printf("one pod label change, %s (%d changes after %d warm-up, %.1f rows per delta on average):%n",
-        label, changes, warmup, rows / (double) changes);
-    System.out.println("| | p50 | p90 | p99 | max |");
-    System.out.println("|---|---|---|---|---|");
-    row("delta -> NB committed (Reconciler.apply)", commit);
-    row("event -> NB committed (compile + apply)", endToEnd);
-    row("of which: transact round trip (server commit + own monitor update)", transact);
-    row("transact sent -> first monitor update decoded", TimedSession.ARRIVAL);
-    row("monitor update -> replica (NbCache.apply, per update)", updates);
+    System.out.printf("one pod label change, %s (%d changes per writer after %d warm-up, interleaved; %.1f rows per"
+        + " delta on average):%n", label, changes, warmup, rows / (double) (changes * w));
+    System.out.println("| writer | | p50 | p90 | p99 | max |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (int j = 0; j < w; j++) {
+      String wr = writers.get(j).equals("direct") ? "direct channel" : "OVSDB library";
+      row(wr, "delta -> NB committed (Reconciler.apply)", commit[j]);
+      row(wr, "event -> NB committed (compile + apply)", endToEnd[j]);
+      row(wr, "of which: transact round trip", transact[j]);
+    }
+    row("both", "library: transact sent -> first monitor update decoded", TimedSession.ARRIVAL);
+    row("both", "monitor update -> replica (NbCache.apply, per update)", TimedSession.UPDATES);
     Histogram el = TimedSession.ELEMENTS;
-    System.out.printf("| set elements per monitor update (count, not ms) | %d | %d | %d | %d |%n",
+    System.out.printf("| both | set elements per monitor update (count, not ms) | %d | %d | %d | %d |%n",
         el.getValueAtPercentile(50), el.getValueAtPercentile(90), el.getValueAtPercentile(99), el.getMaxValue());
   }
 
@@ -369,6 +400,27 @@ public final class ReconcileBench {
     }
 
     @Override
+    public void openDirect() throws io.netctl.ovn.ovsdb.OvsdbException {
+      s.openDirect();
+    }
+
+    @Override
+    public List<Object> transactDirect(List<Operation> ops) throws io.netctl.ovn.ovsdb.OvsdbException {
+      long t = System.nanoTime();
+      txStart = t;
+      try {
+        return s.transactDirect(ops);
+      } finally {
+        TRANSACT.recordValue((System.nanoTime() - t) / 1_000);
+      }
+    }
+
+    @Override
+    public long[] lastDirectTiming() {
+      return s.lastDirectTiming();
+    }
+
+    @Override
     public List<io.netctl.ovn.ovsdb.RowUpdate> select(String table, Set<String> columns)
         throws io.netctl.ovn.ovsdb.OvsdbException {
       return s.select(table, columns);
@@ -396,8 +448,8 @@ public final class ReconcileBench {
     return sb.toString();
   }
 
-  private static void row(String what, Histogram h) {
-    System.out.printf("| %s (n=%d) | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", what, h.getTotalCount(),
+  private static void row(String writer, String what, Histogram h) {
+    System.out.printf("| %s | %s (n=%d) | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", writer, what, h.getTotalCount(),
         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
         h.getMaxValue() / 1e3);
   }
