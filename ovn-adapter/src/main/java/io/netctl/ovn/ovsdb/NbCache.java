@@ -528,6 +528,17 @@ public final class NbCache {
     }
   }
 
+  /**
+   * Applies again, in order, member mutations netctl committed while a {@link #loadMembers select} ran: set
+   * insert/delete are idempotent, so those the select's snapshot already has change nothing, and the others bring the
+   * snapshot up to what the server has.
+   */
+  public synchronized void replayMembers(List<Operation.Mutate> mutations) {
+    for (Operation.Mutate m : mutations) {
+      mutateMembers(m, m.elements());
+    }
+  }
+
   /** A committed mutation of a member column: one copy of the set, no re-indexing. */
   private void mutateMembers(Operation.Mutate mu, Object elements) {
     boolean insert = mu.mutator() == Operation.Mutator.INSERT;

@@ -206,13 +206,14 @@ public final class Reconciler implements AutoCloseable {
    * reconnect the whole state is planned at once, as every call does then.
    */
   public ReconcileResult resync() throws OvsdbException {
-    // The select runs without the lock (at 10,000 pods it takes seconds, and deltas would wait for it); its rows are
-    // used only if none of netctl's own transactions committed meanwhile (else they could be older than the replica).
+    // The select runs without the lock (at 10,000 pods it takes seconds, and deltas would wait for it). netctl's own
+    // member mutations committed meanwhile may or may not be in its snapshot: they are logged while it runs and
+    // replayed on top of it (set insert/delete are idempotent, so one that the snapshot has already is harmless, and
+    // in commit order the last mutation of an element wins, as on the server).
     OvsdbSession s;
-    int txns;
     synchronized (this) {
       s = session;
-      txns = transactionsTotal;
+      memberLog = new ArrayList<>();
     }
     Map<String, List<RowUpdate>> selected = null;
     if (s != null && s.isConnected()) {
@@ -228,21 +229,17 @@ public final class Reconciler implements AutoCloseable {
     long t0 = System.nanoTime();
     List<Planner.Scope> chunks;
     synchronized (this) {
+      List<Operation.Mutate> log = memberLog;
+      memberLog = null;
       if (desired == null) {
         return new ReconcileResult(new ChangeCounts(), 0, 0, 0, List.of(), List.of(), List.of(), 0);
       }
-      if (session != null && session.isConnected()) {
-        try {
-          if (selected != null && session == s && transactionsTotal == txns) {
-            for (Map.Entry<String, List<RowUpdate>> e : selected.entrySet()) {
-              cache.loadMembers(e.getKey(), e.getValue());
-            }
-          } else {
-            loadMembers(session, cache);
-          }
-        } catch (OvsdbException | RuntimeException e) {
-          dropSession(); // run() reconnects, which loads them too
+      // a session other than the one selected from loaded its members when it connected
+      if (selected != null && session == s && session.isConnected()) {
+        for (Map.Entry<String, List<RowUpdate>> e : selected.entrySet()) {
+          cache.loadMembers(e.getKey(), e.getValue());
         }
+        cache.replayMembers(log);
       }
       if (session == null || !session.isConnected() || fresh) {
         return run(Planner.Scope.ALL, false); // a new replica is planned whole in any case
@@ -414,6 +411,7 @@ public final class Reconciler implements AutoCloseable {
             return new ReconcileResult(counts, txns, ops, millisSince(t0), warnings, errors, planned, reconnects);
           }
           cache.applyCommitted(t.ops(), results);
+          logMembers(t.ops());
           counts.addAll(t.counts());
           txns++;
           ops += t.ops().size();
@@ -433,6 +431,19 @@ public final class Reconciler implements AutoCloseable {
       }
     }
     return new ReconcileResult(counts, txns, ops, millisSince(t0), warnings, errors, planned, reconnects);
+  }
+
+  /** Member mutations committed while a resync's select runs (see {@link #resync()}); null otherwise. */
+  private List<Operation.Mutate> memberLog;
+
+  private void logMembers(List<Operation> ops) {
+    if (memberLog != null) {
+      for (Operation op : ops) {
+        if (op instanceof Operation.Mutate m && m.column().equals(NbCache.MEMBER_COLUMNS.get(m.table()))) {
+          memberLog.add(m);
+        }
+      }
+    }
   }
 
   /**

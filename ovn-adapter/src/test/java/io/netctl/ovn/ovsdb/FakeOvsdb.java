@@ -26,6 +26,8 @@ final class FakeOvsdb {
   private final List<Session> sessions = new ArrayList<>();
   private final AtomicInteger uuids = new AtomicInteger();
   int transactions;
+  /** Called after a select took its snapshot and before it returns it (on the caller's thread); null: none. */
+  volatile Consumer<String> afterSelectSnapshot;
   /** Transactions that came through {@link OvsdbSession#transactDirect}. */
   final AtomicInteger directTransactions = new AtomicInteger();
   /** Called with each transaction's operations before it is applied (on the caller's thread); null: none. */
@@ -369,11 +371,11 @@ final class FakeOvsdb {
 
     @Override
     public List<RowUpdate> select(String table, Set<String> cols) throws OvsdbException {
+      List<RowUpdate> out = new ArrayList<>();
       synchronized (FakeOvsdb.this) {
         if (!alive) {
           throw new OvsdbException("not connected");
         }
-        List<RowUpdate> out = new ArrayList<>();
         for (Map.Entry<Uuid, Map<String, Object>> e : db.get(table).entrySet()) {
           Map<String, Object> r = new LinkedHashMap<>();
           for (String c : cols) {
@@ -381,8 +383,12 @@ final class FakeOvsdb {
           }
           out.add(new RowUpdate(table, e.getKey(), r));
         }
-        return out;
       }
+      Consumer<String> hook = afterSelectSnapshot;
+      if (hook != null) {
+        hook.accept(table);
+      }
+      return out;
     }
 
     @Override

@@ -401,6 +401,31 @@ class ReconcilerTest {
   }
 
   @Test
+  void memberChangesCommittedWhileTheResyncSelectsAreKeptNotRepairedAgain() throws Exception {
+    FakeOvsdb db = db(true);
+    Reconciler r = reconciler(db, 5000);
+    r.reconcile(NbState.of(List.of(pg("nc_p", "pod1.ns", "pod2.ns"), as("nc_a", "10.0.0.1", "10.0.0.2"))));
+    // the select's snapshot is taken, then (without the reconciler's lock) a pod moves: its reply comes after
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    db.afterSelectSnapshot = table -> {
+      if (table.equals(NbCache.ADDRESS_SET) && once.compareAndSet(false, true)) {
+        try {
+          r.apply(new NbDelta(List.of(pg("nc_p", "pod1.ns", "pod3.ns"), as("nc_a", "10.0.0.1", "10.0.0.3")),
+              List.of(), List.of()));
+        } catch (OvsdbException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    ReconcileResult res = r.resync();
+    assertThat(once).isTrue();
+    // the replica replayed the delta over the older snapshot: nothing looked out of date, nothing was re-sent
+    assertThat(res.transactions()).isZero();
+    assertThat(members(r.cache())).isEqualTo(members(db));
+    assertThat(r.cache().addressSet("nc_a").addresses()).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.3");
+  }
+
+  @Test
   void thePeriodicResyncRepairsExternalMemberEdits() throws Exception {
     FakeOvsdb db = db(true);
     Reconciler r =

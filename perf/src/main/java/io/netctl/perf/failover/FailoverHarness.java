@@ -153,7 +153,7 @@ public final class FailoverHarness {
     static List<FailoverSystem> systems(Options o, Path work) {
         List<FailoverSystem> l = new ArrayList<>();
         for (String advert : o.adverts()) {
-            l.add(new KeepalivedSystem(advert, work.resolve("keepalived-" + advert)));
+            l.add(new KeepalivedSystem(advert, work.resolve("keepalived-" + advert)).rtPriority(o.rtPriority()));
         }
         for (int ms : o.bfd()) {
             l.add(new NetctlSystem(ms, work.resolve("netctl-" + ms))
@@ -220,8 +220,16 @@ public final class FailoverHarness {
                     }
                 }
                 if (!steady || !w.resumed()) {
-                    report.failure(what + ": the probe stream never resumed (" + w.lost() + " of " + w.sent()
-                            + " probes lost)");
+                    String m = what + ": " + (w.resumed()
+                            ? "the probes recovered " + w.recoveredUs() / 1000.0 + " ms after the fault but were not"
+                                    + " steady (no loss for " + STEADY.toMillis() + " ms) within 20 s"
+                            : "the probe stream never resumed") + " (" + w.lost() + " of " + w.sent()
+                            + " probes lost before the recovery)";
+                    if (sys.baseline()) {
+                        report.baselineMiss(m);
+                    } else {
+                        report.failure(m);
+                    }
                 } else {
                     report.latency(new Report.Key(sys.name(), sys.config(), f.label, Report.PROBES_OK),
                             w.recoveredUs());

@@ -23,6 +23,14 @@ interface FailoverSystem extends AutoCloseable {
     /** This configuration, e.g. "advert 0.1 s" or "BFD 10×3 ms". */
     String config();
 
+    /**
+     * Whether this is the baseline (keepalived): a run of it that does not settle is a finding to report, not a
+     * failure of the harness (its exit status and CI judge netctl and OVN, not the baseline).
+     */
+    default boolean baseline() {
+        return false;
+    }
+
     /** The phases {@link #awaitPhases} stamps, in order. */
     List<String> phases();
 

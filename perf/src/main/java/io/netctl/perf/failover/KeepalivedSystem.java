@@ -37,9 +37,20 @@ final class KeepalivedSystem implements FailoverSystem {
     /** What {@link Fault#KILL} was given last. */
     private List<Long> killed = List.of();
 
+    private int rtPriority;
+
     KeepalivedSystem(String advertSeconds, Path dir) {
         this.advert = advertSeconds;
         this.dir = dir;
+    }
+
+    /**
+     * Real-time priority (SCHED_FIFO/RR {@code priority}, 0 = none) for the same things as netctl gets with
+     * {@code --rt-priority}: keepalived's VRRP process ({@code vrrp_rt_priority}) and the userspace datapath.
+     */
+    KeepalivedSystem rtPriority(int priority) {
+        this.rtPriority = priority;
+        return this;
     }
 
     @Override
@@ -48,8 +59,13 @@ final class KeepalivedSystem implements FailoverSystem {
     }
 
     @Override
+    public boolean baseline() {
+        return true;
+    }
+
+    @Override
     public String config() {
-        return "advert " + advert + " s";
+        return "advert " + advert + " s" + (rtPriority > 0 ? " rt" : "");
     }
 
     @Override
@@ -67,6 +83,10 @@ final class KeepalivedSystem implements FailoverSystem {
         t.ovn.syncHv();
         watch(t.gateway(1), false);
         watch(t.gateway(2), true);
+        if (rtPriority > 0) {
+            String vswitchd = Files.readString(t.ovn.dir().resolve("ovs-vswitchd.pid")).strip();
+            Shell.run("chrt", "-a", "-f", "-p", Integer.toString(rtPriority), vswitchd);
+        }
         startDaemon(1);
         startDaemon(2);
         awaitReady(Duration.ofSeconds(30));
@@ -81,7 +101,7 @@ final class KeepalivedSystem implements FailoverSystem {
                   vrrp_version 3
                   script_user root
                   enable_script_security
-                }
+                %s}
                 vrrp_instance egress {
                   state %s
                   interface eth0
@@ -93,7 +113,8 @@ final class KeepalivedSystem implements FailoverSystem {
                     %s/24 dev eth0
                   }
                 }
-                """.formatted(g.name(), i == 1 ? "MASTER" : "BACKUP", i == 1 ? 200 : 100, advert, VIP));
+                """.formatted(g.name(), rtPriority > 0 ? "  vrrp_rt_priority " + rtPriority + "\n  " : "",
+                i == 1 ? "MASTER" : "BACKUP", i == 1 ? 200 : 100, advert, VIP));
         String p = dir.resolve(g.name()).toString();
         daemons[i] = new ProcessBuilder("ip", "netns", "exec", g.netns(), "keepalived", "--dont-fork", "--vrrp",
                 "--log-console", "--no-syslog", "--use-file", conf.toString(), "--pid", p + ".pid", "--vrrp_pid",

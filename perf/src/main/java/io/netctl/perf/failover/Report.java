@@ -43,6 +43,13 @@ final class Report {
         maxInjectUs = Math.max(maxInjectUs, us);
     }
 
+    /** Runs of the baseline that did not settle: reported, not failures of the harness. */
+    final List<String> baselineMisses = new ArrayList<>();
+
+    void baselineMiss(String s) {
+        baselineMisses.add(s);
+    }
+
     void failure(String s) {
         failures.add(s);
     }
@@ -162,6 +169,11 @@ final class Report {
                 + " command has returned).%n", maxInjectUs / 1000.0));
         for (String n : notes) {
             md.append('\n').append(n).append('\n');
+        }
+        if (!baselineMisses.isEmpty()) {
+            md.append("\nBaseline runs that did not settle (left out of the table's probe rows; not a failure of the"
+                    + " harness):\n");
+            baselineMisses.forEach(f -> md.append("- ").append(f).append('\n'));
         }
         if (!failures.isEmpty()) {
             md.append("\nFailures:\n");
