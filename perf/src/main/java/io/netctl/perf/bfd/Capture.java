@@ -55,7 +55,10 @@ final class Capture implements AutoCloseable {
             throw new IllegalStateException("tcpdump is missing: install it with 'apt-get install -y tcpdump'");
         }
         // -Z root: tcpdump would otherwise drop to its own user before opening the file in our directory.
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, tcpdump, "-i", iface, "-n", "-U", "-Z", "root",
+        // --immediate-mode: without it libpcap hands packets over in blocks (up to a second late), and the block
+        // still in the kernel's ring when tcpdump is stopped never reaches the file.
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, tcpdump, "-i", iface, "-n", "-U", "--immediate-mode",
+                "-Z", "root",
                 "-s", "128", "--time-stamp-precision=nano", "-w", file.toString(),
                 "udp and dst port " + dstPort + " and src host " + source.getHostAddress())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -149,6 +152,7 @@ final class Capture implements AutoCloseable {
             default -> throw new IOException(file + ": link type " + linkType
                     + " (expected: Ethernet, Linux cooked or raw IP)");
         };
+        ByteBuffer net = b.duplicate().order(ByteOrder.BIG_ENDIAN); // packet contents are in network byte order
         byte[] src = source.getAddress();
         long[] out = new long[64];
         int n = 0;
@@ -163,14 +167,14 @@ final class Capture implements AutoCloseable {
                 break; // truncated last record
             }
             int ip = data + linkHeader;
-            if (linkType == 1 && (b.getShort(data + 12) & 0xffff) != 0x0800) {
+            if (linkType == 1 && (net.getShort(data + 12) & 0xffff) != 0x0800) {
                 continue;
             }
             if (ip + 20 > pos || (b.get(ip) & 0xf0) != 0x40 || b.get(ip + 9) != 17) {
                 continue;
             }
             int udp = ip + (b.get(ip) & 0x0f) * 4;
-            if (udp + 8 > pos || (b.getShort(udp + 2) & 0xffff) != dstPort) {
+            if (udp + 8 > pos || (net.getShort(udp + 2) & 0xffff) != dstPort) {
                 continue;
             }
             boolean fromSource = true;
