@@ -188,6 +188,11 @@ public final class BfdSession {
         return doWork(clock.getAsLong());
     }
 
+    /** When the detection time expires if no packet arrives before (§6.8.4), or {@link #NEVER}. */
+    public long detectionDeadlineNs() {
+        return started ? detectDeadlineNs : NEVER;
+    }
+
     /** The earliest time {@link #doWork(long)} has something to do, or {@link #NEVER}. */
     public long nextDeadlineNs() {
         if (!started) {

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The netctl side of {@link DetectionLatency}, run as a child process in its own network namespace: one session,
- * printing {@code <epoch µs> <from> <to> <diag>} per state change on stdout. Arguments: local peer intervalMs mult.
+ * printing {@code <epoch µs> <from> <to> <diag>} per state change on stdout (the event loop's timestamp, mapped onto
+ * the wall clock when it is printed). Arguments: local peer intervalMs mult.
  */
 public final class Detector {
     private Detector() {
@@ -20,15 +21,14 @@ public final class Detector {
         InetAddress peer = InetAddress.getByName(args[1]);
         long us = Long.parseLong(args[2]) * 1000;
         int mult = Integer.parseInt(args[3]);
-        WallClock clock = new WallClock();
         BfdSpeaker speaker = BfdSpeaker.start(BfdSpeakerConfig.of(local).withMultihopListenPort(-1));
         speaker.addSession(new InetSocketAddress(peer, BfdSpeakerConfig.SINGLE_HOP_PORT),
                 BfdSessionConfig.of(us, us, mult));
         System.out.println("ready");
         System.out.flush();
         while (true) {
-            int n = speaker.drainEvents(e -> System.out.println(clock.epochMicros(e.timestampNs()) + " " + e.from()
-                    + " " + e.to() + " " + e.diagnostic().ordinal()));
+            int n = speaker.drainEvents(e -> System.out.println(WallClock.epochMicrosOf(e.timestampNs()) + " "
+                    + e.from() + " " + e.to() + " " + e.diagnostic().ordinal()));
             if (n > 0) {
                 System.out.flush();
             } else {
