@@ -104,6 +104,12 @@ final class EgressCommand implements Runnable {
         description = "Full resync period of the egress rows (default: ${DEFAULT-VALUE}; 0: never).")
     int resyncSeconds;
 
+    @Option(names = "--rt-priority", defaultValue = "0", paramLabel = "N",
+        description = "Once running, put this process (BFD event loop, engine, JVM threads) at SCHED_FIFO priority N"
+            + " (1-99; needs CAP_SYS_NICE): recommended for BFD intervals below 50 ms (docs/perf.md). 0 (default):"
+            + " the normal scheduler.")
+    int rtPriority;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** Maps the nanoTime stamps of BFD changes and commits to the JSON lines' {@code ts}. */
@@ -130,6 +136,9 @@ final class EgressCommand implements Runnable {
         }
         if (bfdLocal != null) {
           local = InetAddress.getByName(bfdLocal);
+        }
+        if (rtPriority < 0 || rtPriority > 99) {
+          throw new IllegalArgumentException("--rt-priority: " + rtPriority + " (expected: 0-99)");
         }
         for (String c : clusterCidrs) {
           if (io.netctl.anp.api.IpAddresses.parseCidr(c).isEmpty()) {
@@ -218,6 +227,13 @@ final class EgressCommand implements Runnable {
       }, "egress-shutdown"));
       engine.load(gateways, namespaces, pods, nodes);
       engine.flush().get();
+      if (rtPriority > 0) {
+        // after start-up, so that its class loading and JIT burst do not run at real-time priority
+        String failed = io.netctl.bfd.transport.BfdSpeaker.realtimeSchedulingForProcess(rtPriority);
+        if (failed != null) {
+          err.println("netctl egress: SCHED_FIFO " + rtPriority + " not set, running at normal priority: " + failed);
+        }
+      }
       err.println("netctl egress: running " + gateways.size() + " gateway(s)" + (inputErrors ? " (inputs had errors)"
           : ""));
       err.flush();

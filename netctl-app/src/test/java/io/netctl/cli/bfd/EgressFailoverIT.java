@@ -125,7 +125,7 @@ class EgressFailoverIT {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nsUs,
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx192m",
         "-jar", NetctlProcess.JAR.toString(), "egress", "run", "--nb", nbRemote, "-f", inputs.toString(),
-        "--bfd-local", US, "--cluster-cidr", "10.0.0.0/16"));
+        "--bfd-local", US, "--cluster-cidr", "10.0.0.0/16", "--rt-priority", "10"));
     egress = new ProcessBuilder(cmd).start();
     egress.getOutputStream().close();
     netns.own(egress.pid());
@@ -247,6 +247,13 @@ class EgressFailoverIT {
     assertThat(nbctl("--bare", "--columns=addresses", "find", "Address_Set", "external_ids:netctl.io/owner-name"
         + "=prod/egw")).contains("10.0.1.5");
     assertThat(lines).anyMatch(l -> l.contains("\"event\":\"commit\",\"path\":\"fast\""));
+    // --rt-priority: once running, every thread of the process is SCHED_FIFO 10 (the tests run as root)
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Process chrt = new ProcessBuilder("chrt", "-p", Long.toString(egress.pid())).redirectErrorStream(true).start();
+      String policy = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(chrt.waitFor()).isZero();
+      assertThat(policy).contains("SCHED_FIFO").contains("priority: 10");
+    });
   }
 
   @Test
