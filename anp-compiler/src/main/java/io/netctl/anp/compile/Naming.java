@@ -43,6 +43,14 @@ public final class Naming {
     return base + "_" + d.shortName() + ruleIndex + "_" + proto.ovn() + port + "_" + (f == Family.V4 ? "v4" : "v6");
   }
 
+  /**
+   * The Address_Set of a set of pod, node and network peers, shared by every rule that has the same ones:
+   * {@code canonical} is their canonical description, which also goes into the row's {@code netctl.io/peers}.
+   */
+  static String peerAddressSet(String canonical, Family f) {
+    return "nc_peer_" + hash("peers/" + canonical) + "_" + (f == Family.V4 ? "v4" : "v6");
+  }
+
   public static String domainAddressSet(String domain, Family f) {
     return "nc_dn_" + sanitize(domain) + "_" + hash("domain/" + domain) + "_" + (f == Family.V4 ? "v4" : "v6");
   }

@@ -693,14 +693,18 @@ public final class PolicyCompiler {
       subjects.remove(subject.key);
     }
     for (RuleUnit ru : cp.rules) {
-      for (LiveAddressSet as : ru.addressSets()) {
+      for (LiveAddressSet as : ru.namedAddressSets()) {
         delta.touch(new RowRef(NbTable.ADDRESS_SET, as.name));
         addressSets.remove(as.name);
       }
       AddressContent c = ru.content;
-      if (c != null) {
-        c.rows.remove(ru.as4);
-        c.rows.remove(ru.as6);
+      if (c != null && --c.ruleRefs == 0) {
+        for (LiveAddressSet as : c.shared) {
+          delta.touch(new RowRef(NbTable.ADDRESS_SET, as.name));
+          addressSets.remove(as.name);
+          c.rows.remove(as);
+        }
+        java.util.Arrays.fill(c.shared, null);
         if (c.rows.isEmpty()) {
           for (Usage u : c.usages) {
             unregister(u);
@@ -778,31 +782,32 @@ public final class PolicyCompiler {
     }
     if (addressPeers) {
       ru.content = content(r);
-      for (Family f : Family.values()) {
-        String name = Naming.ruleAddressSet(cp.portGroup, d, r.index(), f);
-        delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
-        LiveAddressSet as =
-            new LiveAddressSet(
-                name,
-                Ownership.ids(
-                    kind,
-                    owner,
-                    name,
-                    "netctl.io/direction",
-                    d.k8s(),
-                    "netctl.io/rule-index",
-                    String.valueOf(r.index()),
-                    "netctl.io/ip-family",
-                    f == Family.V4 ? "v4" : "v6"),
-                ru.content,
-                f);
-        addressSets.put(name, as);
-        if (f == Family.V4) {
-          ru.as4 = as;
-        } else {
-          ru.as6 = as;
+      AddressContent c = ru.content;
+      if (c.ruleRefs++ == 0) {
+        // the first rule with these peers: their Address_Sets, shared with every later rule that has the same ones
+        String canonical = c.key.canonical();
+        for (Family f : Family.values()) {
+          String name = Naming.peerAddressSet(canonical, f);
+          delta.touch(new RowRef(NbTable.ADDRESS_SET, name));
+          LiveAddressSet as =
+              new LiveAddressSet(
+                  name,
+                  Ownership.ids(
+                      PEERS_OWNER_TYPE,
+                      name.substring(0, name.length() - 3),
+                      name,
+                      "netctl.io/peers",
+                      abbreviate(canonical),
+                      "netctl.io/ip-family",
+                      f == Family.V4 ? "v4" : "v6"),
+                  c,
+                  f);
+          addressSets.put(name, as);
+          c.shared[f.ordinal()] = as;
         }
       }
+      ru.as4 = c.shared[Family.V4.ordinal()];
+      ru.as6 = c.shared[Family.V6.ordinal()];
       if (d == Direction.EGRESS && ru.namedPorts) {
         ru.subscribeNamed(ru.content, ru.content.named, ru.content.members());
       }
@@ -858,7 +863,32 @@ public final class PolicyCompiler {
   }
 
   /** What makes two rules' peer addresses the same. */
-  private record ContentKey(Set<PodSelection> pods, Set<LabelSelector> nodes, Set<String> cidrs) {}
+  private record ContentKey(Set<PodSelection> pods, Set<LabelSelector> nodes, Set<String> cidrs) {
+    /** The same description whatever the order of the peers: their sorted string forms. */
+    String canonical() {
+      return "pods " + sorted(pods) + "; nodes " + sorted(nodes) + "; networks " + sorted(cidrs);
+    }
+
+    private static List<String> sorted(Set<?> s) {
+      List<String> l = new ArrayList<>();
+      for (Object o : s) {
+        l.add(o instanceof PodSelection ps
+            ? (ps.fixedNamespace() ? "namespace " + ps.namespace() : "namespaces " + ps.namespaces())
+                + " pods " + ps.pods()
+            : String.valueOf(o));
+      }
+      Collections.sort(l);
+      return l;
+    }
+  }
+
+  /** The owner type of the shared peer Address_Sets ({@link Naming#peerAddressSet}). */
+  public static final String PEERS_OWNER_TYPE = "Peers";
+
+  /** An external_ids value of at most 255 characters (OVSDB has no limit, but ovn-nbctl listings stay readable). */
+  private static String abbreviate(String s) {
+    return s.length() <= 255 ? s : s.substring(0, 252) + "...";
+  }
 
   private void register(Usage u) {
     if (freeUsageIds.isEmpty()) {
@@ -1294,12 +1324,9 @@ public final class PolicyCompiler {
     final TreeMap<Integer, LiveAddressSet[]> namedRows = new TreeMap<>();
     NamedTargets named;
 
-    List<LiveAddressSet> addressSets() {
+    /** The named-port Address_Sets of this rule alone (its peer sets are its content's, shared). */
+    List<LiveAddressSet> namedAddressSets() {
       List<LiveAddressSet> l = new ArrayList<>();
-      if (as4 != null) {
-        l.add(as4);
-        l.add(as6);
-      }
       for (LiveAddressSet[] n : namedRows.values()) {
         l.add(n[0]);
         l.add(n[1]);
@@ -1519,6 +1546,10 @@ public final class PolicyCompiler {
    */
   private final class AddressContent extends Unit {
     final ContentKey key;
+    /** Its Address_Sets (v4, v6) while {@link #ruleRefs} rules use it; null for named-port and domain contents. */
+    final LiveAddressSet[] shared = new LiveAddressSet[2];
+    /** The rules whose peers these are. */
+    int ruleRefs;
     final List<Usage> usages = new ArrayList<>();
     final List<NodeUsage> nodeUsages = new ArrayList<>();
     final List<LiveAddressSet> rows = new ArrayList<>();

@@ -51,7 +51,7 @@ class IncrementalTest {
     assertThat(d.deletes()).isEmpty();
     assertThat(d.memberChanges()).singleElement().satisfies(m -> {
       assertThat(m.row().table()).isEqualTo(NbTable.ADDRESS_SET);
-      assertThat(m.row().key()).contains("web_from_dev").endsWith("_v4");
+      assertThat(m.row().key()).startsWith("nc_peer_").endsWith("_v4"); // the shared set of these peers
       assertThat(m.added()).containsExactly("10.0.0.4");
       assertThat(m.removed()).isEmpty();
     });
