@@ -245,8 +245,12 @@ public final class NbPrinter {
       }
     }
     b.flush();
+    // ids count through the whole script: one computed from the batch's size could repeat within a batch when a
+    // group did not fit and the batch was flushed after the id was taken ("row id ... may only be specified on one
+    // --id option")
+    int seq = 0;
     for (Acl a : s.acls().values()) {
-      String id = "@acl" + b.size();
+      String id = "@acl" + seq++;
       StringBuilder c = new StringBuilder("--id=").append(id).append(" create ACL");
       c.append(" direction=").append(a.direction().wireName());
       c.append(" tier=").append(a.tier());
@@ -273,7 +277,7 @@ public final class NbPrinter {
     }
     b.flush();
     for (LogicalRouterPolicy p : s.routerPolicies().values()) {
-      String id = "@lrp" + b.size();
+      String id = "@lrp" + seq++;
       StringBuilder c = new StringBuilder("--id=").append(id).append(" create Logical_Router_Policy");
       c.append(" priority=").append(p.priority());
       c.append(" match=").append(shq(ovsdbQuote(p.match())));
