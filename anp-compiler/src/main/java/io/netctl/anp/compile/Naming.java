@@ -33,11 +33,6 @@ public final class Naming {
     return policyBase(p);
   }
 
-  /** The Address_Set of a rule's peers, from the policy's {@link #policyBase}. */
-  static String ruleAddressSet(String base, Direction d, int ruleIndex, Family f) {
-    return base + "_" + d.shortName() + ruleIndex + "_" + (f == Family.V4 ? "v4" : "v6");
-  }
-
   /** The Address_Set of the pods on which a rule's named ports resolve to one protocol and port. */
   static String namedPortAddressSet(String base, Direction d, int ruleIndex, Protocol proto, int port, Family f) {
     return base + "_" + d.shortName() + ruleIndex + "_" + proto.ovn() + port + "_" + (f == Family.V4 ? "v4" : "v6");
