@@ -206,6 +206,14 @@ public final class Reconciler implements AutoCloseable {
    * reconnect the whole state is planned at once, as every call does then.
    */
   public ReconcileResult resync() throws OvsdbException {
+    synchronized (resyncLock) { // one resync at a time (the periodic one and a caller's): they share the member log
+      return resyncOnce();
+    }
+  }
+
+  private final Object resyncLock = new Object();
+
+  private ReconcileResult resyncOnce() throws OvsdbException {
     // The select runs without the lock (at 10,000 pods it takes seconds, and deltas would wait for it). netctl's own
     // member mutations committed meanwhile may or may not be in its snapshot: they are logged while it runs and
     // replayed on top of it (set insert/delete are idempotent, so one that the snapshot has already is harmless, and
@@ -235,7 +243,7 @@ public final class Reconciler implements AutoCloseable {
         return new ReconcileResult(new ChangeCounts(), 0, 0, 0, List.of(), List.of(), List.of(), 0);
       }
       // a session other than the one selected from loaded its members when it connected
-      if (selected != null && session == s && session.isConnected()) {
+      if (selected != null && log != null && session == s && session.isConnected()) {
         for (Map.Entry<String, List<RowUpdate>> e : selected.entrySet()) {
           cache.loadMembers(e.getKey(), e.getValue());
         }
