@@ -115,7 +115,9 @@ class SelfInteropIT {
   @Test
   void singleHopAcrossARouterIsRejectedByTheTtlCheck() {
     start("198.51.100.1", "203.0.113.1", false);
-    await().atMost(Duration.ofSeconds(5)).until(() -> ttlDrops(a) >= 2 && ttlDrops(b) >= 2);
+    // before Up a speaker sends about one packet a second (RFC 5880 §6.8.3), after its JVM has started: the bound
+    // leaves room for a slow start on a loaded CI machine (the assertion is the count, not the time)
+    await().atMost(Duration.ofSeconds(15)).until(() -> ttlDrops(a) >= 2 && ttlDrops(b) >= 2);
     assertThat(pa.events()).isEmpty();
     assertThat(pb.events()).isEmpty();
   }
@@ -124,7 +126,7 @@ class SelfInteropIT {
   @Test
   void multihopMinimumTtlRejectsTooManyHops() {
     start("198.51.100.1", "203.0.113.1", true, "--min-ttl", "255");
-    await().atMost(Duration.ofSeconds(5)).until(() -> ttlDrops(a) >= 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> ttlDrops(a) >= 2);
     assertThat(pa.events()).isEmpty();
   }
 
