@@ -447,8 +447,8 @@ public final class Reconciler implements AutoCloseable {
   private void logMembers(List<Operation> ops) {
     if (memberLog != null) {
       for (Operation op : ops) {
-        if (op instanceof Operation.Mutate m && m.column().equals(NbCache.MEMBER_COLUMNS.get(m.table()))) {
-          memberLog.add(m);
+        if (isMemberMutate(op)) {
+          memberLog.add((Operation.Mutate) op);
         }
       }
     }
@@ -462,11 +462,15 @@ public final class Reconciler implements AutoCloseable {
    */
   static boolean membersOnly(List<Operation> ops) {
     for (Operation op : ops) {
-      if (!(op instanceof Operation.Mutate m) || !m.column().equals(NbCache.MEMBER_COLUMNS.get(m.table()))) {
+      if (!isMemberMutate(op)) {
         return false;
       }
     }
     return !ops.isEmpty();
+  }
+
+  private static boolean isMemberMutate(Operation op) {
+    return op instanceof Operation.Mutate m && m.column().equals(NbCache.MEMBER_COLUMNS.get(m.table()));
   }
 
   /**

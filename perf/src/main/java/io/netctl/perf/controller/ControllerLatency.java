@@ -17,11 +17,7 @@ import io.netctl.controller.Controller;
 import io.netctl.controller.ControllerMetrics;
 import io.netctl.controller.KubeSource;
 import io.netctl.controller.KubeStatusSink;
-import io.netctl.ovn.ovsdb.NamedUuid;
-import io.netctl.ovn.ovsdb.NbCache;
-import io.netctl.ovn.ovsdb.Operation;
 import io.netctl.ovn.ovsdb.OvsdbConnector;
-import io.netctl.ovn.ovsdb.OvsdbSession;
 import io.netctl.ovn.ovsdb.Reconciler;
 import io.netctl.ovn.ovsdb.Remote;
 import io.netctl.ovn.sandbox.OvnSandbox;
@@ -30,14 +26,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -211,27 +203,6 @@ public final class ControllerLatency {
 
   /** One logical switch with a port per pod, in one transaction (what the CNI would have created). */
   static void createPorts(OvnSandbox s, SyntheticCluster c, LspNaming naming) throws Exception {
-    OvsdbConnector conn = new OvsdbConnector(Remote.parseList(s.nbRemote()), null, OvsdbConnector.NB_DATABASE,
-        Duration.ofSeconds(120), m -> {});
-    try (OvsdbSession session = conn.connect()) {
-      List<Operation> ops = new ArrayList<>();
-      Set<Object> refs = new LinkedHashSet<>();
-      int i = 0;
-      for (Pod p : c.pods) {
-        NamedUuid n = new NamedUuid("lsp" + i);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", naming.lspName(p));
-        row.put("addresses", Set.of(String.format("0a:58:%02x:%02x:%02x:%02x", (i >> 24) & 255, (i >> 16) & 255,
-            (i >> 8) & 255, i & 255) + " " + p.ips().get(0)));
-        ops.add(new Operation.Insert(NbCache.LSP, n, row));
-        refs.add(n);
-        i++;
-      }
-      Map<String, Object> ls = new LinkedHashMap<>();
-      ls.put("name", "pods");
-      ls.put("ports", refs);
-      ops.add(new Operation.Insert("Logical_Switch", new NamedUuid("ls"), ls));
-      session.transact(ops);
-    }
+    io.netctl.perf.ovn.ReconcileBench.createPorts(s, c, naming);
   }
 }

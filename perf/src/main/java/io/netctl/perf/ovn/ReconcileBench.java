@@ -465,7 +465,7 @@ public final class ReconcileBench {
   }
 
   /** One logical switch with a port per pod, in one transaction. */
-  static void createPorts(OvnSandbox s, SyntheticCluster c, LspNaming naming) throws Exception {
+  public static void createPorts(OvnSandbox s, SyntheticCluster c, LspNaming naming) throws Exception {
     try (OvsdbSession session = connector(s).connect()) {
       List<Operation> ops = new ArrayList<>();
       Set<Object> refs = new java.util.LinkedHashSet<>();
